@@ -1,0 +1,107 @@
+/**
+ * The one table of libc functions this module calls, with each C prototype
+ * above its entry. Both backends (`deno.ts`, `bun.ts`) are generated from it.
+ *
+ * Type vocabulary (runtime-neutral):
+ * - `i32` / `u32`: 32-bit integers passed as JS numbers. Both runtimes call
+ *   these on their fast path.
+ * - `buffer`: a pointer to caller memory, passed as a `Uint8Array`
+ *   (`"buffer"` on Deno, `"ptr"` on Bun).
+ * - `pointer`: an opaque address returned by libc (`"pointer"` / `"ptr"`).
+ * - `void`.
+ *
+ * Lengths (`size_t`, `socklen_t`, `nfds_t`) are declared `u32` and results of
+ * type `ssize_t` are declared `i32`: a JS number for a 64-bit parameter takes
+ * Deno's slow path (measured: several times the ~17 ns of a fast call). The
+ * callers cap every single call's length at {@linkcode MAX_IO} (< 2 GiB), so
+ * the value always fits both the 32-bit declaration and the `ssize_t` result
+ * exactly; on the LP64 ABIs supported (x86_64, aarch64) a 32-bit argument is
+ * zero-extended into the 64-bit register and a 32-bit result is the low half.
+ *
+ * @module
+ */
+
+/** A parameter or result type in the neutral vocabulary above. */
+export type NativeType = "i32" | "u32" | "buffer" | "pointer" | "void";
+
+/** One foreign function: its parameter types and its result type. */
+export interface SymbolSpec {
+  readonly parameters: readonly NativeType[];
+  readonly result: NativeType;
+}
+
+/** The largest length one send/recv call is given; longer transfers loop. */
+export const MAX_IO = 0x4000_0000; // 1 GiB
+
+/** Functions present on every supported libc (glibc, musl, macOS libSystem). */
+export const symbols = {
+  // int socket(int domain, int type, int protocol);
+  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  // int socketpair(int domain, int type, int protocol, int sv[2]);
+  socketpair: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
+  // int close(int fd);
+  close: { parameters: ["i32"], result: "i32" },
+  // int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen);
+  bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  // int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen);
+  connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  // int listen(int sockfd, int backlog);
+  listen: { parameters: ["i32", "i32"], result: "i32" },
+  // int accept(int sockfd, struct sockaddr *addr, socklen_t *addrlen);
+  accept: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  // ssize_t send(int sockfd, const void *buf, size_t len, int flags);
+  send: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
+  // ssize_t recv(int sockfd, void *buf, size_t len, int flags);
+  recv: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
+  // ssize_t sendto(int sockfd, const void *buf, size_t len, int flags,
+  //                const struct sockaddr *dest_addr, socklen_t addrlen);
+  sendto: { parameters: ["i32", "buffer", "u32", "i32", "buffer", "u32"], result: "i32" },
+  // ssize_t recvfrom(int sockfd, void *buf, size_t len, int flags,
+  //                  struct sockaddr *src_addr, socklen_t *addrlen);
+  recvfrom: { parameters: ["i32", "buffer", "u32", "i32", "buffer", "buffer"], result: "i32" },
+  // int setsockopt(int sockfd, int level, int optname, const void *optval, socklen_t optlen);
+  setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
+  // int getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen);
+  getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
+  // int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen);
+  getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  // int getpeername(int sockfd, struct sockaddr *addr, socklen_t *addrlen);
+  getpeername: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  // int shutdown(int sockfd, int how);
+  shutdown: { parameters: ["i32", "i32"], result: "i32" },
+  // int fcntl(int fd, int cmd, ... /* int arg */);
+  // Variadic in C; called with one int argument, which the Linux x86_64 and
+  // aarch64 ABIs pass exactly like a fixed argument.
+  fcntl: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  // int poll(struct pollfd *fds, nfds_t nfds, int timeout);
+  poll: { parameters: ["buffer", "u32", "i32"], result: "i32" },
+  // int getaddrinfo(const char *node, const char *service,
+  //                 const struct addrinfo *hints, struct addrinfo **res);
+  getaddrinfo: { parameters: ["buffer", "buffer", "buffer", "buffer"], result: "i32" },
+  // void freeaddrinfo(struct addrinfo *res);
+  freeaddrinfo: { parameters: ["pointer"], result: "void" },
+  // const char *gai_strerror(int errcode);
+  gai_strerror: { parameters: ["i32"], result: "pointer" },
+  // int inet_pton(int af, const char *src, void *dst);
+  inet_pton: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  // const char *inet_ntop(int af, const void *src, char *dst, socklen_t size);
+  inet_ntop: { parameters: ["i32", "buffer", "buffer", "u32"], result: "pointer" },
+  // unsigned int if_nametoindex(const char *ifname);
+  if_nametoindex: { parameters: ["buffer"], result: "u32" },
+  // char *strerror(int errnum);
+  strerror: { parameters: ["i32"], result: "pointer" },
+} as const satisfies Record<string, SymbolSpec>;
+
+/** Linux (glibc and musl) only. */
+export const linuxSymbols = {
+  // int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+  accept4: { parameters: ["i32", "buffer", "buffer", "i32"], result: "i32" },
+  // int *__errno_location(void);
+  __errno_location: { parameters: [], result: "pointer" },
+} as const satisfies Record<string, SymbolSpec>;
+
+/** macOS only. */
+export const darwinSymbols = {
+  // int *__error(void);
+  __error: { parameters: [], result: "pointer" },
+} as const satisfies Record<string, SymbolSpec>;

@@ -1,0 +1,183 @@
+/**
+ * Socket constants with the host's own values (never lwIP's): programs use
+ * the names, never the numbers.
+ *
+ * @example
+ * ```ts
+ * import * as usocket from "../mod.ts";
+ * const s = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM);
+ * s.setsockopt(usocket.SOL_SOCKET, usocket.SO_REUSEADDR, 1);
+ * s.close();
+ * ```
+ *
+ * @module
+ */
+import { C, platform } from "./platform/mod.ts";
+
+// Address families (the `af` argument of `socket()`)
+/** Any address family (a getaddrinfo hint). */
+export const AF_UNSPEC: number = C.AF_UNSPEC;
+/** IPv4. */
+export const AF_INET: number = C.AF_INET;
+/** IPv6. */
+export const AF_INET6: number = C.AF_INET6;
+/** Unix domain (local) sockets; addresses are file paths. */
+export const AF_UNIX: number = C.AF_UNIX;
+
+// Socket types
+/** Stream socket (TCP for AF_INET/AF_INET6). */
+export const SOCK_STREAM: number = C.SOCK_STREAM;
+/** Datagram socket (UDP for AF_INET/AF_INET6). */
+export const SOCK_DGRAM: number = C.SOCK_DGRAM;
+/** Raw socket (needs CAP_NET_RAW on Linux). */
+export const SOCK_RAW: number = C.SOCK_RAW;
+/** Sequenced-packet socket (AF_UNIX). */
+export const SOCK_SEQPACKET: number = C.SOCK_SEQPACKET;
+
+// Protocol numbers
+/** IPv4 protocol level (and the default protocol 0). */
+export const IPPROTO_IP: number = C.IPPROTO_IP;
+/** ICMP. */
+export const IPPROTO_ICMP: number = C.IPPROTO_ICMP;
+/** TCP (also the option level of TCP_*). */
+export const IPPROTO_TCP: number = C.IPPROTO_TCP;
+/** UDP. */
+export const IPPROTO_UDP: number = C.IPPROTO_UDP;
+/** IPv6 option level (IPV6_*). */
+export const IPPROTO_IPV6: number = C.IPPROTO_IPV6;
+/** ICMPv6. */
+export const IPPROTO_ICMPV6: number = C.IPPROTO_ICMPV6;
+/** Raw IP. */
+export const IPPROTO_RAW: number = C.IPPROTO_RAW;
+
+// Socket-level options (`level = SOL_SOCKET`)
+/** The socket option level. */
+export const SOL_SOCKET: number = C.SOL_SOCKET;
+/** Allow bind() to a local address in TIME_WAIT. */
+export const SO_REUSEADDR: number = C.SO_REUSEADDR;
+/** Let several sockets bind the same address and port. */
+export const SO_REUSEPORT: number = C.SO_REUSEPORT;
+/** Allow sending to broadcast addresses. */
+export const SO_BROADCAST: number = C.SO_BROADCAST;
+/** Send TCP keep-alive probes. */
+export const SO_KEEPALIVE: number = C.SO_KEEPALIVE;
+/** `struct linger`: how close() treats unsent data (see `linger()`). */
+export const SO_LINGER: number = C.SO_LINGER;
+/** Read-only: the pending socket error, cleared on read (outcome of a non-blocking connect). */
+export const SO_ERROR: number = C.SO_ERROR;
+/** Receive buffer size in bytes. */
+export const SO_RCVBUF: number = C.SO_RCVBUF;
+/** Send buffer size in bytes. */
+export const SO_SNDBUF: number = C.SO_SNDBUF;
+/** Read-only: the socket type. */
+export const SO_TYPE: number = C.SO_TYPE;
+/** Bypass routing: send only to directly connected hosts. */
+export const SO_DONTROUTE: number = C.SO_DONTROUTE;
+/** Receive out-of-band data inline. */
+export const SO_OOBINLINE: number = C.SO_OOBINLINE;
+/** Minimum bytes for a receive to return. */
+export const SO_RCVLOWAT: number = C.SO_RCVLOWAT;
+/** Minimum bytes for a send to proceed. */
+export const SO_SNDLOWAT: number = C.SO_SNDLOWAT;
+/** Read-only: 1 when the socket is listening. */
+export const SO_ACCEPTCONN: number = C.SO_ACCEPTCONN;
+
+// TCP options (`level = IPPROTO_TCP`)
+/** Disable Nagle's algorithm: send small segments at once. */
+export const TCP_NODELAY: number = C.TCP_NODELAY;
+/** Maximum segment size. */
+export const TCP_MAXSEG: number = C.TCP_MAXSEG;
+/** Idle seconds before keep-alive probes (TCP_KEEPALIVE on macOS). */
+export const TCP_KEEPIDLE: number = C.TCP_KEEPIDLE;
+/** Seconds between keep-alive probes. */
+export const TCP_KEEPINTVL: number = C.TCP_KEEPINTVL;
+/** Keep-alive probes before the connection is dropped. */
+export const TCP_KEEPCNT: number = C.TCP_KEEPCNT;
+
+// IPv4 options (`level = IPPROTO_IP`)
+/** Type-of-service byte. */
+export const IP_TOS: number = C.IP_TOS;
+/** Time to live of outgoing unicast packets. */
+export const IP_TTL: number = C.IP_TTL;
+/** Outgoing interface for multicast (`struct in_addr`). */
+export const IP_MULTICAST_IF: number = C.IP_MULTICAST_IF;
+/** TTL of outgoing multicast packets. */
+export const IP_MULTICAST_TTL: number = C.IP_MULTICAST_TTL;
+/** Loop multicast back to local sockets. */
+export const IP_MULTICAST_LOOP: number = C.IP_MULTICAST_LOOP;
+/** Join a multicast group (`struct ip_mreq`, see `ip_mreq()`). */
+export const IP_ADD_MEMBERSHIP: number = C.IP_ADD_MEMBERSHIP;
+/** Leave a multicast group (`struct ip_mreq`). */
+export const IP_DROP_MEMBERSHIP: number = C.IP_DROP_MEMBERSHIP;
+
+// IPv6 options (`level = IPPROTO_IPV6`)
+/** 1: an AF_INET6 socket handles IPv6 only; 0: dual stack. */
+export const IPV6_V6ONLY: number = C.IPV6_V6ONLY;
+/** Join an IPv6 multicast group (`struct ipv6_mreq`). */
+export const IPV6_JOIN_GROUP: number = C.IPV6_JOIN_GROUP;
+/** Leave an IPv6 multicast group. */
+export const IPV6_LEAVE_GROUP: number = C.IPV6_LEAVE_GROUP;
+/** Outgoing interface index for multicast. */
+export const IPV6_MULTICAST_IF: number = C.IPV6_MULTICAST_IF;
+/** Hop limit of outgoing multicast packets. */
+export const IPV6_MULTICAST_HOPS: number = C.IPV6_MULTICAST_HOPS;
+/** Loop multicast back to local sockets. */
+export const IPV6_MULTICAST_LOOP: number = C.IPV6_MULTICAST_LOOP;
+/** Hop limit of outgoing unicast packets. */
+export const IPV6_UNICAST_HOPS: number = C.IPV6_UNICAST_HOPS;
+
+// Message flags (the `flags` of send/recv)
+/** Out-of-band data. */
+export const MSG_OOB: number = C.MSG_OOB;
+/** Return data without removing it from the receive queue. */
+export const MSG_PEEK: number = C.MSG_PEEK;
+/** Send without routing. */
+export const MSG_DONTROUTE: number = C.MSG_DONTROUTE;
+/** Do not block for this one call: EAGAIN when nothing is ready. */
+export const MSG_DONTWAIT: number = C.MSG_DONTWAIT;
+/** Block until the full request is satisfied (stream sockets). */
+export const MSG_WAITALL: number = C.MSG_WAITALL;
+/** Return the real datagram length even when longer than the buffer (Linux). */
+export const MSG_TRUNC: number = C.MSG_TRUNC;
+
+// shutdown() directions
+/** Stop receiving. */
+export const SHUT_RD: number = C.SHUT_RD;
+/** Stop sending: the peer reads EOF. */
+export const SHUT_WR: number = C.SHUT_WR;
+/** Stop both. */
+export const SHUT_RDWR: number = C.SHUT_RDWR;
+
+// getaddrinfo() flags
+/** With no host: return the wildcard address, for bind(). */
+export const AI_PASSIVE: number = C.AI_PASSIVE;
+/** Fill in `canonname` of the first result. */
+export const AI_CANONNAME: number = C.AI_CANONNAME;
+/** The host must be a numeric address: never a DNS lookup. */
+export const AI_NUMERICHOST: number = C.AI_NUMERICHOST;
+/** The port must be numeric. */
+export const AI_NUMERICSERV: number = C.AI_NUMERICSERV;
+/** With AF_INET6: return IPv4-mapped addresses when no IPv6 ones exist. */
+export const AI_V4MAPPED: number = C.AI_V4MAPPED;
+/** With AI_V4MAPPED: return both IPv6 and mapped IPv4 addresses. */
+export const AI_ALL: number = C.AI_ALL;
+/** Return only families configured on this host. */
+export const AI_ADDRCONFIG: number = C.AI_ADDRCONFIG;
+
+// getaddrinfo() errors: OSError.errno is the NEGATIVE of these magnitudes.
+/** getaddrinfo: the name or service is not known (`OSError.errno === EAI_NONAME`). */
+export const EAI_NONAME: number = -Math.abs(platform.eai.EAI_NONAME);
+/** getaddrinfo: temporary failure in name resolution. */
+export const EAI_AGAIN: number = -Math.abs(platform.eai.EAI_AGAIN);
+/** getaddrinfo: non-recoverable failure in name resolution. */
+export const EAI_FAIL: number = -Math.abs(platform.eai.EAI_FAIL);
+/** getaddrinfo: the address family is not supported. */
+export const EAI_FAMILY: number = -Math.abs(platform.eai.EAI_FAMILY);
+/** getaddrinfo: the socket type is not supported. */
+export const EAI_SOCKTYPE: number = -Math.abs(platform.eai.EAI_SOCKTYPE);
+/** getaddrinfo: the service is not supported for the socket type. */
+export const EAI_SERVICE: number = -Math.abs(platform.eai.EAI_SERVICE);
+/** getaddrinfo: invalid flags. */
+export const EAI_BADFLAGS: number = -Math.abs(platform.eai.EAI_BADFLAGS);
+/** getaddrinfo: out of memory. */
+export const EAI_MEMORY: number = -Math.abs(platform.eai.EAI_MEMORY);

@@ -1,0 +1,1373 @@
+/**
+ * The socket class: MicroPython's `usocket.socket` over libc.
+ *
+ * Every syscall that may block or fail with EAGAIN/EINTR goes through one
+ * wait-then-call loop, `Socket.#call` (CPython's `sock_call`): it owns the
+ * timeout deadline, EINTR retries and the EAGAIN → poll → retry cycle. No
+ * method re-implements it.
+ *
+ * Blocking model: with no timeout the descriptor is in blocking mode and each
+ * operation is exactly one syscall (send → `send(2)`, recv → `recv(2)`). With a
+ * timeout the descriptor is non-blocking; receives first `poll(2)` until ready
+ * or the deadline, sends first try and poll only on EAGAIN. In non-blocking
+ * mode calls never wait.
+ *
+ * @module
+ */
+import { libc } from "../ffi/libc.ts";
+import { MAX_IO } from "../ffi/symbols.ts";
+import { type Address, decodeAddress, encodeAddress, familyName, SOCKADDR_MAX } from "./address.ts";
+import { OSError, raiseErrno } from "./os_error.ts";
+import { C, E } from "./platform/mod.ts";
+
+/** Data a send-like method takes: bytes in any ArrayBufferView, or a string (sent as UTF-8). */
+export type Data = ArrayBufferView | ArrayBuffer | string;
+
+/** A socket option value: an integer (or boolean), or raw bytes. */
+export type OptionValue = number | boolean | ArrayBufferView;
+
+const { EAGAIN, EINTR, EINPROGRESS, ETIMEDOUT, EBADF } = E;
+const POLLIN = C.POLLIN, POLLOUT = C.POLLOUT;
+const MSG_DONTWAIT = C.MSG_DONTWAIT, MSG_PEEK = C.MSG_PEEK;
+/** Added to every send flag: no SIGPIPE (Linux); macOS uses SO_NOSIGPIPE instead. */
+const NOSIGNAL = C.MSG_NOSIGNAL;
+const SOCK_STREAM = C.SOCK_STREAM;
+const TYPE_FLAGS = C.SOCK_NONBLOCK | C.SOCK_CLOEXEC;
+const DEFAULT_BACKLOG = 128;
+
+// Operations of the wait-then-call loop.
+const OP_SEND = 0, OP_RECV = 1, OP_SENDTO = 2, OP_RECVFROM = 3, OP_ACCEPT = 4;
+
+// Scratch memory shared by all sockets of this thread. Every call is
+// synchronous and none re-enters another, so one of each is enough.
+const SCRATCH = 65536;
+const scratch = new Uint8Array(SCRATCH);
+const addrBuf = new Uint8Array(SOCKADDR_MAX);
+const addrLen = new Uint32Array(1);
+const addrLenBytes = new Uint8Array(addrLen.buffer);
+const pollfd = new Int32Array(2);
+const pollfdBytes = new Uint8Array(pollfd.buffer);
+const pollEvents = new Int16Array(pollfd.buffer);
+const optBuf = new Uint8Array(256);
+const optInt = new Int32Array(optBuf.buffer, 0, 1);
+const optLen = new Uint32Array(1);
+const optLenBytes = new Uint8Array(optLen.buffer);
+const encoder = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+
+const now: () => number = performance.now.bind(performance);
+
+/** Closes descriptors of sockets that were garbage-collected while open. */
+const finalizer = new FinalizationRegistry<number>((fd) => {
+  libc.close(fd);
+});
+
+function int(v: unknown, name: string, min = -0x80000000, max = 0x7fffffff): number {
+  if (typeof v !== "number") throw new TypeError(`${name} must be a number, got ${typeName(v)}`);
+  if (!Number.isInteger(v) || v < min || v > max) {
+    throw new RangeError(`${name} must be an integer ${min}-${max}, got ${v}`);
+  }
+  return v;
+}
+
+function typeName(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
+}
+
+/** Views `data` as bytes without copying (strings are encoded as UTF-8). */
+function bytesOf(data: unknown, name: string): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (typeof data === "string") return encoder.encode(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  throw new TypeError(`${name} must be a string, an ArrayBufferView or an ArrayBuffer, got ${typeName(data)}`);
+}
+
+/** A writable byte view of a caller's buffer (no copy). */
+function bufferOf(buf: unknown, name: string): Uint8Array {
+  if (buf instanceof Uint8Array) return buf;
+  if (ArrayBuffer.isView(buf)) return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (buf instanceof ArrayBuffer) return new Uint8Array(buf);
+  throw new TypeError(`${name} must be an ArrayBufferView or an ArrayBuffer, got ${typeName(buf)}`);
+}
+
+function timeoutError(): OSError {
+  return new OSError(ETIMEDOUT);
+}
+
+/**
+ * Waits with `poll(2)` until `fd` is ready for `events` or `deadline`
+ * (a `performance.now()` time) passes. Returns the revents, or `-ETIMEDOUT`.
+ * EINTR is retried with the remaining time.
+ */
+function waitFd(fd: number, events: number, deadline: number): number {
+  for (;;) {
+    let ms = -1;
+    if (deadline >= 0) {
+      ms = Math.ceil(deadline - now());
+      if (ms < 0) ms = 0;
+      if (ms > 0x7fffffff) ms = 0x7fffffff;
+    }
+    pollfd[0] = fd;
+    pollEvents[2] = events;
+    pollEvents[3] = 0;
+    const r = libc.poll(pollfdBytes, 1, ms);
+    if (r > 0) return pollEvents[3];
+    if (r === 0) {
+      if (deadline >= 0 && now() >= deadline) return -ETIMEDOUT;
+      continue;
+    }
+    const e = libc.errno();
+    if (e !== EINTR) throw new OSError(e);
+  }
+}
+
+/**
+ * A BSD socket. Create one with {@linkcode socket} (or `new Socket(af, type,
+ * proto)`); accepted connections come from {@linkcode Socket.accept}.
+ *
+ * Blocking calls block the calling thread and return values, not Promises;
+ * run a server in a Worker to do two things at once.
+ *
+ * Differs from CPython: the socket is its own stream (`read`, `readinto`,
+ * `readline`, `write`) as in MicroPython, and `makefile()` returns the socket
+ * itself; timeouts raise `OSError(ETIMEDOUT)`, not `socket.timeout`.
+ *
+ * @example TCP client
+ * ```ts
+ * import * as usocket from "../mod.ts";
+ * const s = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM);
+ * s.settimeout(2);
+ * try {
+ *   s.connect(usocket.getaddrinfo("127.0.0.1", 8080)[0][4]);
+ *   s.sendall("hello\n");
+ *   console.log(s.readline());
+ * } catch (e) {
+ *   console.log("no server:", (e as Error).message);
+ * } finally {
+ *   s.close();
+ * }
+ * ```
+ */
+export class Socket {
+  #fd: number;
+  readonly #family: number;
+  readonly #type: number;
+  readonly #proto: number;
+  /** -1: blocking, 0: non-blocking, > 0: timeout in seconds. */
+  #timeout = -1;
+  /** Whether the descriptor itself has O_NONBLOCK set. */
+  #fdNonblock = false;
+  // Bytes received by readline/read beyond what they returned: served first
+  // by every later receive. Live bytes are #rbuf[#rpos, #rend).
+  #rbuf: Uint8Array = EMPTY;
+  #rpos = 0;
+  #rend = 0;
+  // sendto() cache: the last address tuple and its encoding.
+  #toAddr: unknown = null;
+  #toHost: unknown = null;
+  #toPort: unknown = null;
+  #toBytes: Uint8Array | null = null;
+  #toLen = 0;
+  /** Called on close (pollers forget the fd). */
+  #closeHooks: Set<(s: Socket) => void> | null = null;
+
+  /**
+   * Creates a socket. Maps to `socket(2)` (with `SOCK_CLOEXEC`), or adopts
+   * `fileno` when given (CPython's `socket(..., fileno)`; the socket then owns
+   * and will close that descriptor).
+   *
+   * @param af address family: `AF_INET` (default), `AF_INET6`, `AF_UNIX`
+   * @param type `SOCK_STREAM` (default), `SOCK_DGRAM`, `SOCK_RAW`; on Linux
+   *   `SOCK_NONBLOCK` may be or-ed in (the socket starts non-blocking)
+   * @param proto protocol number, normally 0
+   * @param fileno an open descriptor to adopt instead of creating one
+   * @throws {OSError} EAFNOSUPPORT, EPROTONOSUPPORT, EMFILE, EACCES, … from `socket(2)`
+   * @example
+   * ```ts
+   * import { AF_INET6, SOCK_DGRAM, Socket } from "../mod.ts";
+   * using s = new Socket(AF_INET6, SOCK_DGRAM);
+   * console.log(String(s)); // <socket fd=3 AF_INET6 SOCK_DGRAM>
+   * ```
+   */
+  constructor(af: number = C.AF_INET, type: number = SOCK_STREAM, proto = 0, fileno?: number) {
+    int(af, "af");
+    int(type, "type");
+    int(proto, "proto");
+    let fd: number;
+    if (fileno !== undefined && fileno !== null) {
+      fd = int(fileno, "fileno", 0);
+    } else {
+      fd = libc.socket(af, type | C.SOCK_CLOEXEC, proto);
+      if (fd < 0) raiseErrno();
+    }
+    this.#fd = fd;
+    this.#family = af;
+    this.#type = type & ~TYPE_FLAGS;
+    this.#proto = proto;
+    finalizer.register(this, fd, this);
+    if (fileno === undefined || fileno === null) {
+      if (C.SOCK_CLOEXEC === 0) this.#darwinSetup();
+      if (type & C.SOCK_NONBLOCK) {
+        this.#timeout = 0;
+        this.#fdNonblock = true;
+      }
+    } else {
+      const fl = libc.fcntl(fd, C.F_GETFL, 0);
+      if (fl < 0) {
+        this.#fd = -1;
+        finalizer.unregister(this);
+        raiseErrno();
+      }
+      if (fl & C.O_NONBLOCK) {
+        this.#timeout = 0;
+        this.#fdNonblock = true;
+      }
+    }
+  }
+
+  /** macOS has no SOCK_CLOEXEC or MSG_NOSIGNAL: set FD_CLOEXEC and SO_NOSIGPIPE. */
+  #darwinSetup(): void {
+    libc.fcntl(this.#fd, C.F_SETFD, C.FD_CLOEXEC);
+    optInt[0] = 1;
+    libc.setsockopt(this.#fd, C.SOL_SOCKET, C.SO_NOSIGPIPE, optBuf, 4);
+  }
+
+  /** The descriptor, or `OSError(EBADF)` if closed. */
+  #live(): number {
+    const fd = this.#fd;
+    if (fd < 0) throw new OSError(EBADF);
+    return fd;
+  }
+
+  #deadline(): number {
+    return this.#timeout > 0 ? now() + this.#timeout * 1000 : -1;
+  }
+
+  /** One raw syscall for `op`. Returns its result; errno is left for the caller to read at once. */
+  #sys(op: number, fd: number, buf: Uint8Array, len: number, flags: number, addrLength: number): number {
+    switch (op) {
+      case OP_RECV:
+        return libc.recv(fd, buf, len, flags);
+      case OP_SEND:
+        return libc.send(fd, buf, len, flags);
+      case OP_RECVFROM:
+        addrLen[0] = SOCKADDR_MAX;
+        return libc.recvfrom(fd, buf, len, flags, addrBuf, addrLenBytes);
+      case OP_SENDTO:
+        return libc.sendto(fd, buf, len, flags, addrBuf, addrLength);
+      default:
+        addrLen[0] = SOCKADDR_MAX;
+        return libc.accept4
+          ? libc.accept4(fd, addrBuf, addrLenBytes, C.SOCK_CLOEXEC)
+          : libc.accept(fd, addrBuf, addrLenBytes);
+    }
+  }
+
+  /**
+   * The wait-then-call loop. Returns the syscall's result (≥ 0), or
+   * `-EAGAIN` (non-blocking, or MSG_DONTWAIT, and nothing ready) or
+   * `-ETIMEDOUT` (deadline passed). Any other failure raises OSError.
+   */
+  #call(op: number, buf: Uint8Array, len: number, flags: number, deadline: number, addrLength = 0): number {
+    const fd = this.#live();
+    const wait = this.#timeout > 0 && (flags & MSG_DONTWAIT) === 0;
+    const events = op === OP_SEND || op === OP_SENDTO ? POLLOUT : POLLIN;
+    if (wait && events === POLLIN) {
+      const w = waitFd(fd, POLLIN, deadline);
+      if (w < 0) return w;
+    }
+    for (;;) {
+      const r = this.#sys(op, fd, buf, len, flags, addrLength);
+      if (r >= 0) return r;
+      const e = libc.errno();
+      if (e === EINTR) continue;
+      if (e !== EAGAIN) throw new OSError(e);
+      if (!wait) return -EAGAIN;
+      const w = waitFd(fd, events, deadline);
+      if (w < 0) return w;
+    }
+  }
+
+  #setFdNonblock(on: boolean): void {
+    if (this.#fdNonblock === on) return;
+    const fd = this.#fd;
+    const fl = libc.fcntl(fd, C.F_GETFL, 0);
+    if (fl < 0) raiseErrno();
+    if (libc.fcntl(fd, C.F_SETFL, on ? fl | C.O_NONBLOCK : fl & ~C.O_NONBLOCK) < 0) raiseErrno();
+    this.#fdNonblock = on;
+  }
+
+  // ---- buffered bytes (readline/read leftovers) ----
+
+  /** Copies up to `max` buffered bytes into `dst` at `off`; consumes them unless `peek`. */
+  #takeBuffered(dst: Uint8Array, off: number, max: number, peek = false): number {
+    const n = Math.min(max, this.#rend - this.#rpos);
+    if (n <= 0) return 0;
+    dst.set(this.#rbuf.subarray(this.#rpos, this.#rpos + n), off);
+    if (!peek) this.#consume(n);
+    return n;
+  }
+
+  #consume(n: number): void {
+    this.#rpos += n;
+    if (this.#rpos >= this.#rend) this.#rpos = this.#rend = 0;
+  }
+
+  /** Puts bytes back in front of the buffer (a read interrupted by its deadline keeps them). */
+  #unread(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    const live = this.#rbuf.subarray(this.#rpos, this.#rend);
+    const next = new Uint8Array(Math.max(bytes.length + live.length, 4096));
+    next.set(bytes, 0);
+    next.set(live, bytes.length);
+    this.#rbuf = next;
+    this.#rpos = 0;
+    this.#rend = bytes.length + live.length;
+  }
+
+  /** Makes room for at least `min` more bytes after #rend. */
+  #reserve(min: number): void {
+    if (this.#rbuf.length - this.#rend >= min) return;
+    const live = this.#rend - this.#rpos;
+    if (this.#rpos > 0 && this.#rbuf.length - live >= min) {
+      this.#rbuf.copyWithin(0, this.#rpos, this.#rend);
+    } else {
+      const next = new Uint8Array(Math.max(this.#rbuf.length * 2, live + min));
+      next.set(this.#rbuf.subarray(this.#rpos, this.#rend));
+      this.#rbuf = next;
+    }
+    this.#rpos = 0;
+    this.#rend = live;
+  }
+
+  // ---- lifecycle ----
+
+  /**
+   * Closes the socket. Maps to `close(2)`. Idempotent: a second call does
+   * nothing. Afterwards every other method raises `OSError(EBADF)` and
+   * `fileno()` is -1. Pollers the socket is registered with report POLLNVAL
+   * for it and never poll its old descriptor number again.
+   *
+   * Does not block (unless SO_LINGER is set with a non-zero time).
+   *
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * const s = usocket.socket();
+   * s.close();
+   * s.close(); // no-op
+   * console.log(s.fileno()); // -1
+   * ```
+   */
+  close(): void {
+    const fd = this.#fd;
+    if (fd < 0) return;
+    this.#release();
+    if (libc.close(fd) < 0) {
+      const e = libc.errno();
+      if (e !== EINTR) throw new OSError(e); // the descriptor is released either way
+    }
+  }
+
+  /** Forgets the descriptor: no finalizer, no buffered bytes, pollers told. */
+  #release(): void {
+    finalizer.unregister(this);
+    this.#fd = -1;
+    this.#rbuf = EMPTY;
+    this.#rpos = this.#rend = 0;
+    this.#toAddr = null;
+    const hooks = this.#closeHooks;
+    if (hooks !== null) {
+      this.#closeHooks = null;
+      for (const h of hooks) h(this);
+    }
+  }
+
+  /**
+   * Gives up ownership of the descriptor and returns it, as CPython's
+   * `detach()`: the socket behaves as closed but the descriptor stays open.
+   *
+   * @returns the descriptor, or -1 if already closed
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * const s = usocket.socket();
+   * const fd = s.detach();
+   * const t = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM, 0, fd); // adopt it
+   * t.close();
+   * ```
+   */
+  detach(): number {
+    const fd = this.#fd;
+    if (fd >= 0) this.#release();
+    return fd;
+  }
+
+  /** Same as {@linkcode Socket.close}: `using s = usocket.socket()` closes at scope end. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /**
+   * The descriptor number, or -1 once closed. Does not block; no syscall.
+   *
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using s = usocket.socket();
+   * console.log(s.fileno() >= 0); // true
+   * ```
+   */
+  fileno(): number {
+    return this.#fd;
+  }
+
+  /** The address family (`AF_INET`, …), as CPython's `socket.family`. */
+  get family(): number {
+    return this.#family;
+  }
+
+  /** The socket type (`SOCK_STREAM`, …) without creation flags, as CPython's `socket.type`. */
+  get type(): number {
+    return this.#type;
+  }
+
+  /** The protocol number given at creation, as CPython's `socket.proto`. */
+  get proto(): number {
+    return this.#proto;
+  }
+
+  /** `<socket fd=5 AF_INET SOCK_STREAM>`; `[closed]` is added once closed. */
+  toString(): string {
+    const t = this.#type === SOCK_STREAM
+      ? "SOCK_STREAM"
+      : this.#type === C.SOCK_DGRAM
+      ? "SOCK_DGRAM"
+      : this.#type === C.SOCK_RAW
+      ? "SOCK_RAW"
+      : `type=${this.#type}`;
+    const p = this.#proto ? ` proto=${this.#proto}` : "";
+    return `<socket fd=${this.#fd} ${familyName(this.#family)} ${t}${p}${this.#fd < 0 ? " [closed]" : ""}>`;
+  }
+
+  /** @internal Deno's console.log shows `toString()`. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
+
+  /** @internal Bun's (Node's) console.log shows `toString()`. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
+  // ---- addresses ----
+
+  /**
+   * Binds the socket to `address`. Maps to `bind(2)`. Does not block.
+   *
+   * @param address `[host, port]` (`""` host = any address), an IPv6 tuple,
+   *   an AF_UNIX path, or a raw sockaddr `Uint8Array`
+   * @throws {OSError} EADDRINUSE, EADDRNOTAVAIL, EACCES, EINVAL (already bound), EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using s = usocket.socket();
+   * s.bind(["127.0.0.1", 0]); // port 0: the kernel picks one
+   * console.log(s.getsockname());
+   * ```
+   */
+  bind(address: Address): void {
+    const len = encodeAddress(this.#family, address, addrBuf);
+    const fd = this.#live();
+    if (libc.bind(fd, addrBuf, len) < 0) raiseErrno();
+  }
+
+  /**
+   * Lets a bound stream socket accept connections. Maps to `listen(2)`.
+   * Does not block.
+   *
+   * @param backlog pending connections the kernel queues; below 0 means 0;
+   *   default 128 (capped by the kernel's somaxconn)
+   * @throws {OSError} EADDRINUSE, EOPNOTSUPP (not a stream socket), EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using s = usocket.socket();
+   * s.bind(["127.0.0.1", 0]);
+   * s.listen();
+   * ```
+   */
+  listen(backlog: number = DEFAULT_BACKLOG): void {
+    int(backlog, "backlog");
+    const fd = this.#live();
+    if (libc.listen(fd, backlog < 0 ? 0 : backlog) < 0) raiseErrno();
+  }
+
+  /**
+   * Accepts a connection. Maps to `accept4(2)` (`accept(2)` on macOS) and,
+   * with a timeout, `poll(2)` first.
+   *
+   * Blocks until a client connects (blocking mode), up to the timeout
+   * (`OSError(ETIMEDOUT)`), or not at all (non-blocking: `OSError(EAGAIN)`).
+   * The new socket starts blocking, with no timeout, whatever the listener's
+   * mode.
+   *
+   * @returns `[conn, address]`: the connected socket and the client's address
+   * @throws {OSError} EAGAIN, ETIMEDOUT, EINVAL (not listening), EMFILE, ECONNABORTED, EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using srv = usocket.socket();
+   * srv.bind(["127.0.0.1", 0]);
+   * srv.listen();
+   * using cli = usocket.socket();
+   * cli.connect(srv.getsockname());
+   * const [conn, addr] = srv.accept();
+   * console.log(addr); // ["127.0.0.1", 40000-ish]
+   * conn.close();
+   * ```
+   */
+  accept(): [Socket, Address] {
+    const r = this.#call(OP_ACCEPT, EMPTY, 0, 0, this.#deadline());
+    if (r < 0) throw new OSError(-r);
+    const address = decodeAddress(addrBuf, addrLen[0]);
+    let conn: Socket;
+    try {
+      conn = new Socket(this.#family, this.#type, this.#proto, r);
+    } catch (e) {
+      libc.close(r);
+      throw e;
+    }
+    if (C.SOCK_CLOEXEC === 0) {
+      // macOS: accept() inherits O_NONBLOCK and sets no FD_CLOEXEC.
+      conn.#darwinSetup();
+      conn.#setFdNonblock(false);
+      conn.#timeout = -1;
+    }
+    return [conn, address];
+  }
+
+  /**
+   * Connects to `address`. Maps to `connect(2)`; with a timeout, then
+   * `poll(2)` for writability and `getsockopt(SO_ERROR)` for the outcome.
+   *
+   * Blocks until connected or refused (blocking), up to the timeout
+   * (`OSError(ETIMEDOUT)`), or not at all: a non-blocking socket raises
+   * `OSError(EINPROGRESS)` and completes in the background (poll for
+   * POLLOUT, then read `getsockopt(SOL_SOCKET, SO_ERROR)`).
+   *
+   * @param address an address tuple (a numeric host: resolve names with
+   *   `getaddrinfo()` first), an AF_UNIX path or a raw sockaddr
+   * @throws {OSError} ECONNREFUSED, ETIMEDOUT, EINPROGRESS, ENETUNREACH, EISCONN, EBADF, …
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using s = usocket.socket();
+   * try {
+   *   s.connect(["127.0.0.1", 1]);
+   * } catch (e) {
+   *   console.log((e as usocket.OSError).errno === usocket.errno.ECONNREFUSED);
+   * }
+   * ```
+   */
+  connect(address: Address): void {
+    const len = encodeAddress(this.#family, address, addrBuf);
+    const fd = this.#live();
+    const deadline = this.#deadline();
+    let r = libc.connect(fd, addrBuf, len);
+    if (r === 0) return;
+    let e = libc.errno();
+    if (e === EINTR) {
+      e = EINPROGRESS; // the connection goes on in the kernel: wait for it as below
+    } else if (e !== EINPROGRESS) {
+      throw new OSError(e);
+    }
+    if (this.#timeout === 0) throw new OSError(EINPROGRESS);
+    r = waitFd(fd, POLLOUT, this.#timeout > 0 ? deadline : -1);
+    if (r < 0) throw timeoutError();
+    const err = this.getsockopt(C.SOL_SOCKET, C.SO_ERROR) as number;
+    if (err !== 0) throw new OSError(err);
+  }
+
+  /**
+   * Like {@linkcode Socket.connect} but returns the errno instead of raising
+   * it (0 on success), as CPython's `connect_ex()`. Bad arguments still throw.
+   *
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using s = usocket.socket();
+   * s.setblocking(false);
+   * console.log(s.connect_ex(["127.0.0.1", 1])); // EINPROGRESS or ECONNREFUSED
+   * ```
+   */
+  connect_ex(address: Address): number {
+    try {
+      this.connect(address);
+      return 0;
+    } catch (e) {
+      if (e instanceof OSError) return e.errno;
+      throw e;
+    }
+  }
+
+  /**
+   * The socket's own address. Maps to `getsockname(2)`. Does not block.
+   *
+   * @throws {OSError} EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using s = usocket.socket();
+   * s.bind(["127.0.0.1", 0]);
+   * const [host, port] = s.getsockname() as [string, number];
+   * console.log(host, port > 0);
+   * ```
+   */
+  getsockname(): Address {
+    const fd = this.#live();
+    addrLen[0] = SOCKADDR_MAX;
+    if (libc.getsockname(fd, addrBuf, addrLenBytes) < 0) raiseErrno();
+    return decodeAddress(addrBuf, Math.min(addrLen[0], SOCKADDR_MAX));
+  }
+
+  /**
+   * The connected peer's address. Maps to `getpeername(2)`. Does not block.
+   *
+   * @throws {OSError} ENOTCONN, EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using s = usocket.socket();
+   * try {
+   *   s.getpeername();
+   * } catch (e) {
+   *   console.log((e as usocket.OSError).errno === usocket.errno.ENOTCONN);
+   * }
+   * ```
+   */
+  getpeername(): Address {
+    const fd = this.#live();
+    addrLen[0] = SOCKADDR_MAX;
+    if (libc.getpeername(fd, addrBuf, addrLenBytes) < 0) raiseErrno();
+    return decodeAddress(addrBuf, Math.min(addrLen[0], SOCKADDR_MAX));
+  }
+
+  /**
+   * Shuts down one or both directions. Maps to `shutdown(2)`. Does not block.
+   *
+   * @param how `SHUT_RD`, `SHUT_WR` (the peer reads EOF) or `SHUT_RDWR`
+   * @throws {OSError} ENOTCONN, EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * const [a, b] = usocket.socketpair();
+   * a.shutdown(usocket.SHUT_WR);
+   * console.log(b.recv(10).length); // 0: EOF
+   * a.close();
+   * b.close();
+   * ```
+   */
+  shutdown(how: number): void {
+    int(how, "how", 0, 2);
+    const fd = this.#live();
+    if (libc.shutdown(fd, how) < 0) raiseErrno();
+  }
+
+  // ---- options and modes ----
+
+  /**
+   * Sets a socket option. Maps to `setsockopt(2)`. Does not block.
+   *
+   * @param level `SOL_SOCKET`, `IPPROTO_TCP`, `IPPROTO_IP`, `IPPROTO_IPV6`, …
+   * @param optname `SO_REUSEADDR`, `TCP_NODELAY`, …
+   * @param value an integer (or boolean), passed as a C `int`; or bytes, passed as they are
+   *   (e.g. `struct linger` from `linger()`, `struct ip_mreq` from `ip_mreq()`)
+   * @throws {OSError} ENOPROTOOPT (unknown option), EINVAL, EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using s = usocket.socket();
+   * s.setsockopt(usocket.SOL_SOCKET, usocket.SO_REUSEADDR, 1);
+   * ```
+   */
+  setsockopt(level: number, optname: number, value: OptionValue): void {
+    int(level, "level");
+    int(optname, "optname");
+    let buf: Uint8Array, len: number;
+    if (typeof value === "boolean" || typeof value === "number") {
+      const v = typeof value === "boolean" ? (value ? 1 : 0) : int(value, "value");
+      optInt[0] = v;
+      buf = optBuf;
+      len = 4;
+    } else if (ArrayBuffer.isView(value)) {
+      buf = bytesOf(value, "value");
+      len = buf.byteLength;
+    } else {
+      throw new TypeError(`value must be a number, a boolean or bytes, got ${typeName(value)}`);
+    }
+    const fd = this.#live();
+    if (libc.setsockopt(fd, level, optname, buf, len) < 0) raiseErrno();
+  }
+
+  /**
+   * Reads a socket option. Maps to `getsockopt(2)`. Does not block.
+   *
+   * @param level option level
+   * @param optname option name
+   * @param buflen when given (1-256), the raw option bytes are returned
+   *   (up to `buflen`); otherwise the option is read as a C `int`
+   * @returns the integer value, or a `Uint8Array` when `buflen` is given
+   * @throws {OSError} ENOPROTOOPT, EINVAL, EBADF
+   * @example Outcome of a non-blocking connect
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using s = usocket.socket();
+   * console.log(s.getsockopt(usocket.SOL_SOCKET, usocket.SO_ERROR)); // 0
+   * ```
+   */
+  getsockopt(level: number, optname: number): number;
+  getsockopt(level: number, optname: number, buflen: number): Uint8Array;
+  getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array {
+    int(level, "level");
+    int(optname, "optname");
+    if (buflen !== undefined) int(buflen, "buflen", 1, optBuf.length);
+    const fd = this.#live();
+    optBuf.fill(0, 0, buflen ?? 4);
+    optLen[0] = buflen ?? 4;
+    if (libc.getsockopt(fd, level, optname, optBuf, optLenBytes) < 0) raiseErrno();
+    if (buflen !== undefined) return optBuf.slice(0, Math.min(optLen[0], buflen));
+    return optInt[0];
+  }
+
+  /**
+   * Sets the timeout of blocking operations. No syscall unless the
+   * descriptor's blocking mode changes (`fcntl(2)` F_SETFL O_NONBLOCK).
+   *
+   * - `null`: blocking, no timeout (exactly `setblocking(true)`);
+   * - `0`: non-blocking (exactly `setblocking(false)`);
+   * - `t > 0`: every operation not done within `t` seconds raises
+   *   `OSError(ETIMEDOUT)`; one deadline covers a whole call (`sendall`,
+   *   `read`, `readline`…), and bytes a timed-out read already received are
+   *   kept for the next read.
+   *
+   * @param value seconds (a finite number ≥ 0) or `null`
+   * @throws {RangeError} for negative, NaN or infinite values
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using s = usocket.socket();
+   * s.settimeout(1.5);
+   * console.log(s.gettimeout()); // 1.5
+   * ```
+   */
+  settimeout(value: number | null): void {
+    let t: number;
+    if (value === null || value === undefined) t = -1;
+    else if (typeof value !== "number") throw new TypeError(`timeout must be a number or null, got ${typeName(value)}`);
+    else if (!Number.isFinite(value) || value < 0) {
+      throw new RangeError(`timeout must be a finite number >= 0, got ${value}`);
+    } else t = value;
+    this.#live();
+    this.#setFdNonblock(t >= 0);
+    this.#timeout = t;
+  }
+
+  /**
+   * The timeout in seconds, `0` when non-blocking, `null` when blocking.
+   *
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using s = usocket.socket();
+   * console.log(s.gettimeout()); // null
+   * ```
+   */
+  gettimeout(): number | null {
+    return this.#timeout < 0 ? null : this.#timeout;
+  }
+
+  /**
+   * Sets blocking (`true`, same as `settimeout(null)`) or non-blocking
+   * (`false`, same as `settimeout(0)`) mode. Maps to `fcntl(2)` when the mode
+   * changes.
+   *
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using s = usocket.socket();
+   * s.setblocking(false);
+   * console.log(s.gettimeout()); // 0
+   * ```
+   */
+  setblocking(flag: boolean): void {
+    if (typeof flag !== "boolean" && typeof flag !== "number") {
+      throw new TypeError(`flag must be a boolean, got ${typeName(flag)}`);
+    }
+    this.settimeout(flag ? null : 0);
+  }
+
+  /**
+   * Returns the socket itself as its stream, as MicroPython does: closing
+   * the "file" closes the socket. No syscall.
+   *
+   * @param mode `"rb"`, `"wb"` or `"rwb"`; any other mode is refused
+   * @param buffering ignored (MicroPython streams are unbuffered)
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using s = usocket.socket();
+   * console.log(s.makefile("rwb") === s); // true
+   * ```
+   */
+  makefile(mode = "rb", buffering = 0): this {
+    if (mode !== "rb" && mode !== "wb" && mode !== "rwb") {
+      throw new TypeError(`mode must be "rb", "wb" or "rwb" (binary modes only), got ${JSON.stringify(mode)}`);
+    }
+    if (typeof buffering !== "number") throw new TypeError("buffering must be a number");
+    this.#live();
+    return this;
+  }
+
+  // ---- sending ----
+
+  /**
+   * Sends data; returns how many bytes were sent (possibly fewer: a short
+   * write). Maps to one `send(2)` (with `MSG_NOSIGNAL`), preceded or followed
+   * by `poll(2)` only when a timeout is set and the send buffer is full.
+   *
+   * Blocks until some bytes fit in the send buffer (blocking), up to the
+   * timeout, or not at all (non-blocking: `OSError(EAGAIN)`). At most 1 GiB
+   * is passed to one call.
+   *
+   * @param data bytes (any ArrayBufferView; a `Uint8Array` is sent without copying) or a string (UTF-8)
+   * @param flags `MSG_*` flags
+   * @throws {OSError} EAGAIN, ETIMEDOUT, EPIPE (peer closed), ECONNRESET, ENOTCONN, EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * const [a, b] = usocket.socketpair();
+   * console.log(a.send("hi")); // 2
+   * a.close();
+   * b.close();
+   * ```
+   */
+  send(data: Data, flags = 0): number {
+    const bytes = bytesOf(data, "data");
+    if (flags !== 0) int(flags, "flags");
+    const len = bytes.byteLength < MAX_IO ? bytes.byteLength : MAX_IO;
+    const r = this.#call(OP_SEND, bytes, len, flags | NOSIGNAL, this.#timeout > 0 ? this.#deadline() : -1);
+    if (r < 0) throw new OSError(-r);
+    return r;
+  }
+
+  /** Sends all of `bytes` from `off`; returns the count sent before EAGAIN/ETIMEDOUT stopped it, or all. */
+  #sendLoop(bytes: Uint8Array, flags: number): [sent: number, stop: number] {
+    const deadline = this.#deadline();
+    const total = bytes.byteLength;
+    let off = 0;
+    while (off < total) {
+      const view = off === 0 ? bytes : bytes.subarray(off);
+      const left = total - off;
+      const r = this.#call(OP_SEND, view, left < MAX_IO ? left : MAX_IO, flags | NOSIGNAL, deadline);
+      if (r < 0) return [off, -r];
+      off += r;
+    }
+    return [off, 0];
+  }
+
+  /**
+   * Sends all of `data`, chunk after chunk. Maps to `send(2)` in a loop (plus
+   * `poll(2)` when a timeout is set and the buffer fills).
+   *
+   * Blocks until everything is sent (blocking) or up to the timeout for the
+   * whole call (`OSError(ETIMEDOUT)`). On a non-blocking socket it raises
+   * `OSError(EAGAIN)` if not everything could be sent at once (how much was
+   * sent is then unknown: use `write()`, which returns the count).
+   *
+   * @throws {OSError} EAGAIN, ETIMEDOUT, EPIPE, ECONNRESET, EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * const [a, b] = usocket.socketpair();
+   * a.sendall(new Uint8Array(1000));
+   * console.log(b.read(1000).length); // 1000
+   * a.close();
+   * b.close();
+   * ```
+   */
+  sendall(data: Data, flags = 0): void {
+    const bytes = bytesOf(data, "data");
+    if (flags !== 0) int(flags, "flags");
+    this.#live();
+    const [, stop] = this.#sendLoop(bytes, flags);
+    if (stop !== 0) throw new OSError(stop);
+  }
+
+  /**
+   * Writes `buf` with the "no short writes" policy: a blocking socket sends
+   * everything; a non-blocking one sends what fits and returns that count
+   * (`null` if nothing fit). Maps to `send(2)` in a loop.
+   *
+   * Blocks like {@linkcode Socket.sendall}; with a timeout, raises
+   * `OSError(ETIMEDOUT)` if the whole buffer is not sent in time.
+   *
+   * @returns bytes written, or `null` for a non-blocking socket that could write nothing
+   * @throws {OSError} ETIMEDOUT, EPIPE, ECONNRESET, EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * const [a, b] = usocket.socketpair();
+   * console.log(a.write("line\n")); // 5
+   * a.close();
+   * b.close();
+   * ```
+   */
+  write(buf: Data): number | null {
+    const bytes = bytesOf(buf, "buf");
+    this.#live();
+    const [sent, stop] = this.#sendLoop(bytes, 0);
+    if (stop === 0) return sent;
+    if (stop === EAGAIN) return sent > 0 ? sent : null;
+    throw new OSError(stop);
+  }
+
+  /**
+   * Sends a datagram to `address`. Maps to `sendto(2)` (with `MSG_NOSIGNAL`).
+   * Repeated sends to the same address tuple reuse its encoding.
+   *
+   * Blocks (rarely, for UDP) like {@linkcode Socket.send}.
+   *
+   * @param data the datagram
+   * @param address a numeric address tuple, an AF_UNIX path or a raw sockaddr
+   * @returns bytes sent
+   * @throws {OSError} EMSGSIZE, EAGAIN, ETIMEDOUT, ECONNREFUSED (an earlier ICMP error), EACCES (broadcast without SO_BROADCAST), EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using rx = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * using tx = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM);
+   * tx.sendto("ping", rx.getsockname());
+   * console.log(rx.recvfrom(64)[0].length); // 4
+   * ```
+   */
+  sendto(data: Data, address: Address): number {
+    const bytes = bytesOf(data, "data");
+    let len: number;
+    if (
+      address === this.#toAddr && Array.isArray(address) && address[0] === this.#toHost
+      && address[1] === this.#toPort && address.length === 2
+    ) {
+      addrBuf.set(this.#toBytes!.subarray(0, this.#toLen));
+      len = this.#toLen;
+    } else {
+      len = encodeAddress(this.#family, address, addrBuf);
+      if (Array.isArray(address) && address.length === 2) {
+        this.#toBytes ??= new Uint8Array(SOCKADDR_MAX);
+        this.#toBytes.set(addrBuf.subarray(0, len));
+        this.#toLen = len;
+        this.#toAddr = address;
+        this.#toHost = address[0];
+        this.#toPort = address[1];
+      }
+    }
+    this.#live();
+    const n = bytes.byteLength < MAX_IO ? bytes.byteLength : MAX_IO;
+    const r = this.#call(OP_SENDTO, bytes, n, NOSIGNAL, this.#timeout > 0 ? this.#deadline() : -1, len);
+    if (r < 0) throw new OSError(-r);
+    return r;
+  }
+
+  // ---- receiving ----
+
+  /**
+   * Receives up to `bufsize` bytes. Maps to one `recv(2)` (with a timeout,
+   * `poll(2)` first). Bytes already buffered by `readline()`/`read()` are
+   * returned first, without a syscall.
+   *
+   * Blocks until data or EOF arrive (blocking), up to the timeout
+   * (`OSError(ETIMEDOUT)`), or not at all (non-blocking: `OSError(EAGAIN)`).
+   *
+   * @param bufsize the most bytes to return (0 to 1 GiB)
+   * @param flags `MSG_PEEK`, `MSG_DONTWAIT`, `MSG_WAITALL`, …
+   * @returns the bytes; empty at EOF
+   * @throws {OSError} EAGAIN, ETIMEDOUT, ECONNRESET, ENOTCONN, EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * const [a, b] = usocket.socketpair();
+   * a.send("abc");
+   * console.log(b.recv(16)); // Uint8Array(3) [97, 98, 99]
+   * a.close();
+   * b.close();
+   * ```
+   */
+  recv(bufsize: number, flags = 0): Uint8Array {
+    int(bufsize, "bufsize", 0, MAX_IO);
+    if (flags !== 0) int(flags, "flags");
+    if (this.#rend > this.#rpos) {
+      this.#live();
+      const out = new Uint8Array(Math.min(bufsize, this.#rend - this.#rpos));
+      this.#takeBuffered(out, 0, out.length, (flags & MSG_PEEK) !== 0);
+      return out;
+    }
+    if (bufsize === 0) {
+      this.#live();
+      return new Uint8Array(0);
+    }
+    const buf = bufsize <= SCRATCH ? scratch : new Uint8Array(bufsize);
+    const r = this.#call(OP_RECV, buf, bufsize, flags, this.#deadline());
+    if (r < 0) throw new OSError(-r);
+    return buf === scratch ? scratch.slice(0, r) : r === bufsize ? buf : buf.slice(0, r);
+  }
+
+  /**
+   * Receives into `buf` (no allocation), as CPython's `recv_into()`. Maps to
+   * one `recv(2)`; blocks like {@linkcode Socket.recv}.
+   *
+   * @param buf the destination
+   * @param nbytes the most bytes to receive; 0 or absent = `buf`'s length
+   * @param flags `MSG_*` flags
+   * @returns the number of bytes received (0 at EOF)
+   * @throws {OSError} EAGAIN, ETIMEDOUT, ECONNRESET, EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * const [a, b] = usocket.socketpair();
+   * a.send("abc");
+   * const buf = new Uint8Array(8);
+   * console.log(b.recv_into(buf)); // 3
+   * a.close();
+   * b.close();
+   * ```
+   */
+  recv_into(buf: ArrayBufferView | ArrayBuffer, nbytes = 0, flags = 0): number {
+    const dst = bufferOf(buf, "buf");
+    int(nbytes, "nbytes", 0, dst.byteLength);
+    if (flags !== 0) int(flags, "flags");
+    const n = Math.min(nbytes || dst.byteLength, MAX_IO);
+    if (this.#rend > this.#rpos) {
+      this.#live();
+      return this.#takeBuffered(dst, 0, n, (flags & MSG_PEEK) !== 0);
+    }
+    if (n === 0) {
+      this.#live();
+      return 0;
+    }
+    const r = this.#call(OP_RECV, dst, n, flags, this.#deadline());
+    if (r < 0) throw new OSError(-r);
+    return r;
+  }
+
+  /**
+   * Receives a datagram and its sender. Maps to one `recvfrom(2)` (with a
+   * timeout, `poll(2)` first); blocks like {@linkcode Socket.recv}. A datagram
+   * longer than `bufsize` is truncated (the rest is discarded by the kernel).
+   *
+   * @param bufsize the most bytes to return (0 to 1 GiB)
+   * @param flags `MSG_*` flags
+   * @returns `[bytes, address]`; the address is `null` when the kernel
+   *   gives none (a connected stream socket)
+   * @throws {OSError} EAGAIN, ETIMEDOUT, EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using rx = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * rx.sendto("me", rx.getsockname());
+   * const [data, from] = rx.recvfrom(16);
+   * console.log(data.length, from); // 2 ["127.0.0.1", port]
+   * ```
+   */
+  recvfrom(bufsize: number, flags = 0): [Uint8Array, Address | null] {
+    int(bufsize, "bufsize", 0, MAX_IO);
+    if (flags !== 0) int(flags, "flags");
+    if (this.#rend > this.#rpos) {
+      this.#live();
+      const out = new Uint8Array(Math.min(bufsize, this.#rend - this.#rpos));
+      this.#takeBuffered(out, 0, out.length, (flags & MSG_PEEK) !== 0);
+      return [out, null];
+    }
+    const buf = bufsize <= SCRATCH ? scratch : new Uint8Array(bufsize);
+    const r = this.#call(OP_RECVFROM, buf, bufsize, flags, this.#deadline());
+    if (r < 0) throw new OSError(-r);
+    const n = Math.min(addrLen[0], SOCKADDR_MAX);
+    const data = buf === scratch ? scratch.slice(0, r) : r === bufsize ? buf : buf.slice(0, r);
+    return [data, n === 0 ? null : decodeAddress(addrBuf, n)];
+  }
+
+  /**
+   * Receives a datagram into `buf`, as CPython's `recvfrom_into()`. Maps to
+   * one `recvfrom(2)`.
+   *
+   * @returns `[nbytes, address]`
+   * @throws {OSError} EAGAIN, ETIMEDOUT, EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using rx = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * rx.sendto("me", rx.getsockname());
+   * console.log(rx.recvfrom_into(new Uint8Array(16))[0]); // 2
+   * ```
+   */
+  recvfrom_into(buf: ArrayBufferView | ArrayBuffer, nbytes = 0, flags = 0): [number, Address | null] {
+    const dst = bufferOf(buf, "buf");
+    int(nbytes, "nbytes", 0, dst.byteLength);
+    if (flags !== 0) int(flags, "flags");
+    const n = Math.min(nbytes || dst.byteLength, MAX_IO);
+    if (this.#rend > this.#rpos) {
+      this.#live();
+      return [this.#takeBuffered(dst, 0, n, (flags & MSG_PEEK) !== 0), null];
+    }
+    const r = this.#call(OP_RECVFROM, dst, n, flags, this.#deadline());
+    if (r < 0) throw new OSError(-r);
+    const alen = Math.min(addrLen[0], SOCKADDR_MAX);
+    return [r, alen === 0 ? null : decodeAddress(addrBuf, alen)];
+  }
+
+  /**
+   * Fills `dst[0, want)`: buffered bytes first, then `recv(2)` until `want`
+   * bytes, EOF, or (non-blocking) nothing more is ready. Datagram sockets
+   * make one receive. Returns the count, or -1 when non-blocking and nothing
+   * at all was ready. On the deadline, bytes already received are put back
+   * in the buffer and ETIMEDOUT raised.
+   */
+  #fill(dst: Uint8Array, want: number, deadline: number): number {
+    let got = this.#takeBuffered(dst, 0, want);
+    const stream = this.#type === SOCK_STREAM;
+    while (got < want) {
+      const view = got === 0 ? dst : dst.subarray(got);
+      const left = want - got;
+      const r = this.#call(OP_RECV, view, left < MAX_IO ? left : MAX_IO, 0, deadline);
+      if (r === 0) break;
+      if (r < 0) {
+        if (r === -EAGAIN) return got > 0 ? got : -1;
+        this.#unread(dst.slice(0, got));
+        throw timeoutError();
+      }
+      got += r;
+      if (!stream) break;
+    }
+    return got;
+  }
+
+  /**
+   * Reads up to `nbytes` (default: `buf`'s length) into `buf`, with the "no
+   * short reads" policy: a blocking socket loops until that many bytes or
+   * EOF. Maps to `recv(2)` in a loop; allocates nothing per call.
+   *
+   * Blocks until done or EOF (blocking), up to the timeout for the whole call
+   * (`OSError(ETIMEDOUT)`: bytes already received are kept for the next
+   * read), or not at all (non-blocking: what is ready).
+   *
+   * @returns bytes read (0 at EOF), or `null` for a non-blocking socket with nothing ready
+   * @throws {OSError} ETIMEDOUT, ECONNRESET, EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * const [a, b] = usocket.socketpair();
+   * a.sendall("0123456789");
+   * const buf = new Uint8Array(10);
+   * console.log(b.readinto(buf)); // 10
+   * a.close();
+   * b.close();
+   * ```
+   */
+  readinto(buf: ArrayBufferView | ArrayBuffer, nbytes?: number): number | null {
+    const dst = bufferOf(buf, "buf");
+    const want = nbytes === undefined ? dst.byteLength : int(nbytes, "nbytes", 0, dst.byteLength);
+    this.#live();
+    if (want === 0) return 0;
+    const got = this.#fill(dst, want, this.#deadline());
+    return got < 0 ? null : got;
+  }
+
+  /**
+   * Reads `size` bytes (fewer only at EOF), or everything until EOF when
+   * `size` is absent or negative. Maps to `recv(2)` in a loop.
+   *
+   * Blocks until done (blocking: `read()` returns only when the peer closes),
+   * up to the timeout for the whole call (bytes already received are kept
+   * for the next read), or not at all (non-blocking: what is ready, `null` if
+   * nothing).
+   *
+   * @returns the bytes (empty at EOF), or `null` for a non-blocking socket with nothing ready
+   * @throws {OSError} ETIMEDOUT, ECONNRESET, EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * const [a, b] = usocket.socketpair();
+   * a.sendall("hello");
+   * a.close();
+   * console.log(new TextDecoder().decode(b.read()!)); // "hello"
+   * b.close();
+   * ```
+   */
+  read(size?: number): Uint8Array | null {
+    const all = size === undefined || size === null || (typeof size === "number" && size < 0);
+    if (!all) int(size, "size", 0, MAX_IO);
+    this.#live();
+    const deadline = this.#deadline();
+    if (!all) {
+      if (size === 0) return new Uint8Array(0);
+      const n = size!;
+      if (n <= 1 << 20) {
+        const out = new Uint8Array(n);
+        const got = this.#fill(out, n, deadline);
+        return got < 0 ? null : got === n ? out : out.slice(0, got);
+      }
+    }
+    const limit = all ? Infinity : size!;
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    try {
+      while (total < limit) {
+        const want = Math.min(SCRATCH, limit - total);
+        const got = this.#fill(scratch, want, deadline);
+        if (got <= 0) {
+          if (got < 0 && total === 0) return null;
+          break;
+        }
+        chunks.push(scratch.slice(0, got));
+        total += got;
+        if (got < want && this.#timeout === 0) break;
+      }
+    } catch (e) {
+      if (e instanceof OSError && e.errno === ETIMEDOUT) this.#unread(concat(chunks, total));
+      throw e;
+    }
+    return concat(chunks, total);
+  }
+
+  /**
+   * Reads one line, through `\n` or EOF. Receives in chunks (not a syscall
+   * per byte); bytes after the line stay buffered and are served first by
+   * every later receive (`recv`, `read`, `readinto`, `readline`, `recvfrom`).
+   *
+   * Blocks until a whole line or EOF (blocking), up to the timeout
+   * (`OSError(ETIMEDOUT)`, the partial line stays buffered), or not at all:
+   * non-blocking, it returns a whole line or `null`, keeping a partial line
+   * buffered until its `\n` or EOF arrives.
+   *
+   * @returns the line with its `\n`; the rest at EOF; empty at EOF with nothing left
+   * @throws {OSError} ETIMEDOUT, ECONNRESET, EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * const [a, b] = usocket.socketpair();
+   * a.sendall("one\ntwo\n");
+   * console.log(new TextDecoder().decode(b.readline()!)); // "one\n"
+   * a.close();
+   * b.close();
+   * ```
+   */
+  readline(): Uint8Array | null {
+    this.#live();
+    const deadline = this.#deadline();
+    let scanned = 0; // bytes after #rpos known to hold no "\n"
+    for (;;) {
+      const nl = this.#rbuf.indexOf(10, this.#rpos + scanned);
+      if (nl >= 0 && nl < this.#rend) return this.#takeLine(nl + 1);
+      scanned = this.#rend - this.#rpos;
+      this.#reserve(16384);
+      const room = this.#rbuf.subarray(this.#rend);
+      const r = this.#call(OP_RECV, room, room.length, 0, deadline);
+      if (r > 0) {
+        this.#rend += r;
+        continue;
+      }
+      if (r === 0) return this.#takeLine(this.#rend); // EOF: the rest, maybe empty
+      if (r === -EAGAIN) return null;
+      throw timeoutError();
+    }
+  }
+
+  #takeLine(end: number): Uint8Array {
+    const line = this.#rbuf.slice(this.#rpos, end);
+    this.#consume(end - this.#rpos);
+    return line;
+  }
+
+  /** @internal Registers a function called once when this socket closes (used by pollers). */
+  _onClose(hook: (s: Socket) => void): void {
+    (this.#closeHooks ??= new Set()).add(hook);
+  }
+
+  /** @internal Removes a close hook. */
+  _offClose(hook: (s: Socket) => void): void {
+    this.#closeHooks?.delete(hook);
+  }
+
+  /** @internal Bytes buffered by readline/read, not yet returned. */
+  _buffered(): number {
+    return this.#rend - this.#rpos;
+  }
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
+}
+
+/**
+ * Creates a new socket: `socket(af = AF_INET, type = SOCK_STREAM, proto = 0)`.
+ * Maps to `socket(2)` (with `SOCK_CLOEXEC`). Does not block.
+ *
+ * Differs from MicroPython's docs, which give `proto=IPPROTO_TCP`: the default
+ * is 0, letting the kernel pick the protocol for the type (as CPython).
+ *
+ * @throws {OSError} EAFNOSUPPORT, EPROTONOSUPPORT, EINVAL, EMFILE, EACCES
+ * @example
+ * ```ts
+ * import * as usocket from "../mod.ts";
+ * const s = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM);
+ * console.log(String(s)); // <socket fd=3 AF_INET SOCK_STREAM>
+ * s.close();
+ * ```
+ */
+export function socket(af: number = C.AF_INET, type: number = SOCK_STREAM, proto = 0): Socket {
+  return new Socket(af, type, proto);
+}
+
+/**
+ * Creates a pair of connected sockets. Maps to `socketpair(2)`.
+ *
+ * @param af `AF_UNIX` (default; the only family Linux supports here)
+ * @param type `SOCK_STREAM` (default) or `SOCK_DGRAM`
+ * @throws {OSError} EAFNOSUPPORT, EMFILE
+ * @example
+ * ```ts
+ * import * as usocket from "../mod.ts";
+ * const [a, b] = usocket.socketpair();
+ * a.send("x");
+ * console.log(b.recv(1)); // Uint8Array(1) [120]
+ * a.close();
+ * b.close();
+ * ```
+ */
+export function socketpair(af: number = C.AF_UNIX, type: number = SOCK_STREAM, proto = 0): [Socket, Socket] {
+  int(af, "af");
+  int(type, "type");
+  int(proto, "proto");
+  const sv = new Int32Array(2);
+  if (libc.socketpair(af, type | C.SOCK_CLOEXEC, proto, new Uint8Array(sv.buffer)) < 0) raiseErrno();
+  let a: Socket | undefined;
+  try {
+    a = new Socket(af, type, proto, sv[0]);
+    return [a, new Socket(af, type, proto, sv[1])];
+  } catch (e) {
+    if (a) a.close();
+    else libc.close(sv[0]);
+    libc.close(sv[1]);
+    throw e;
+  }
+}

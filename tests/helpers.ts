@@ -1,0 +1,123 @@
+/**
+ * Test helpers shared by tests/*_test.ts: loopback listeners and connected
+ * pairs, descriptor counts, and child runtimes. Runs under Deno and Bun.
+ *
+ * @module
+ */
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import process from "node:process";
+import { libc } from "../ffi/libc.ts";
+import * as usocket from "../mod.ts";
+import { C } from "../src/platform/mod.ts";
+
+const F_GETFD = C.F_GETFD;
+
+/** The running runtime's executable. */
+export const execPath: string = process.execPath;
+
+/** True under Bun. */
+export const isBun: boolean = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
+
+/** A listening TCP socket on the loopback address of `af`, and its port. */
+export function listener(af: number = usocket.AF_INET, backlog = 16): [usocket.Socket, number] {
+  const s = usocket.socket(af, usocket.SOCK_STREAM);
+  s.setsockopt(usocket.SOL_SOCKET, usocket.SO_REUSEADDR, 1);
+  s.bind([af === usocket.AF_INET6 ? "::1" : "127.0.0.1", 0]);
+  s.listen(backlog);
+  return [s, portOf(s)];
+}
+
+/** The port a socket is bound to. */
+export function portOf(s: usocket.Socket): number {
+  return (s.getsockname() as [string, number])[1];
+}
+
+/** A connected TCP pair over loopback: `[client, server side]`. The listener is closed. */
+export function tcpPair(af: number = usocket.AF_INET): [usocket.Socket, usocket.Socket] {
+  const [srv, port] = listener(af);
+  const cli = usocket.socket(af, usocket.SOCK_STREAM);
+  cli.connect([af === usocket.AF_INET6 ? "::1" : "127.0.0.1", port]);
+  const [conn] = srv.accept();
+  srv.close();
+  return [cli, conn];
+}
+
+/** A pair of UDP sockets bound on 127.0.0.1. */
+export function udpPair(): [usocket.Socket, usocket.Socket] {
+  const a = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM);
+  const b = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM);
+  a.bind(["127.0.0.1", 0]);
+  b.bind(["127.0.0.1", 0]);
+  return [a, b];
+}
+
+/**
+ * Open descriptors of this process: `fcntl(fd, F_GETFD)` succeeds on 0-4095.
+ * (Reading /proc/self/fd would need Deno's --allow-all.)
+ */
+export function fdCount(): number {
+  let n = 0;
+  for (let fd = 0; fd < 4096; fd++) if (libc.fcntl(fd, F_GETFD, 0) >= 0) n++;
+  return n;
+}
+
+/** Closes every socket given, ignoring ones already closed. */
+export function closeAll(...socks: (usocket.Socket | undefined)[]): void {
+  for (const s of socks) s?.close();
+}
+
+/** Runs a script with this runtime (FFI allowed), bounded by `timeoutMs`. */
+export function runScript(
+  script: string,
+  args: string[] = [],
+  opts: { timeoutMs?: number; denoFlags?: string[]; env?: Record<string, string>; input?: string } = {},
+): SpawnSyncReturns<string> {
+  const denoFlags = opts.denoFlags ?? ["--allow-ffi", "--allow-read", "--allow-env", "--allow-run", "--allow-net"];
+  const argv = isBun ? [script, ...args] : ["run", ...denoFlags, script, ...args];
+  return spawnSync(execPath, argv, {
+    encoding: "utf8",
+    timeout: opts.timeoutMs ?? 30000,
+    env: { ...process.env, ...opts.env },
+    input: opts.input ?? "",
+  });
+}
+
+/** Bytes of `s` as UTF-8. */
+export function utf8(s: string): Uint8Array {
+  return new TextEncoder().encode(s);
+}
+
+/** Text of UTF-8 bytes (`null` stays `null`). */
+export function text(b: Uint8Array | null): string | null {
+  return b === null ? null : new TextDecoder().decode(b);
+}
+
+/**
+ * Starts a Worker running `file` (relative to tests/): waits for its
+ * `"ready"` message (sent once its module, and so libc, has loaded: a message
+ * posted earlier could be dropped), sends it `data`, and resolves with its
+ * next message.
+ */
+export async function startWorker<T>(file: string, data: unknown): Promise<[Worker, T]> {
+  const w = new Worker(new URL(file, import.meta.url).href, { type: "module" });
+  const ready = await nextMessage<string>(w, 20000);
+  if (ready !== "ready") throw new Error(`worker ${file} sent ${JSON.stringify(ready)} before "ready"`);
+  const first = nextMessage<T>(w, 20000);
+  w.postMessage(data);
+  return [w, await first];
+}
+
+/** Resolves with the worker's next message (bounded by `ms`). */
+export function nextMessage<T>(w: Worker, ms = 30000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("worker did not answer")), ms);
+    w.onmessage = (e: MessageEvent) => {
+      clearTimeout(timer);
+      resolve(e.data as T);
+    };
+    w.onerror = (e) => {
+      clearTimeout(timer);
+      reject(e);
+    };
+  });
+}
