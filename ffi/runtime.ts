@@ -32,7 +32,12 @@ const g = globalThis as unknown as {
   process?: ProcessLike;
 };
 
-function detect(): RuntimeName {
+/**
+ * Picks the runtime from a global object: Bun first, then Deno; anything
+ * else (Node.js, a browser) is refused with an error naming both.
+ */
+export function detectRuntime(globals: object): RuntimeName {
+  const g = globals as { Bun?: unknown; Deno?: { build?: unknown } };
   if (typeof g.Bun === "object" && g.Bun !== null) return "bun";
   if (typeof g.Deno === "object" && g.Deno !== null && typeof g.Deno.build === "object") return "deno";
   throw new Error(
@@ -42,7 +47,7 @@ function detect(): RuntimeName {
 }
 
 /** The runtime this module is running on. Throws on anything but Deno and Bun. */
-export const runtime: RuntimeName = detect();
+export const runtime: RuntimeName = detectRuntime(globalThis);
 
 function detectOs(): string {
   return runtime === "deno" ? g.Deno!.build.os : g.process!.platform;

@@ -1,0 +1,83 @@
+// The FFI layer: runtime detection, the errors a user sees when FFI cannot
+// load, errno read right after a failing call.
+import assert from "node:assert/strict";
+import { unlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { libc } from "../ffi/libc.ts";
+import { libcPaths, openFirst } from "../ffi/open_libc.ts";
+import { detectRuntime, runtime } from "../ffi/runtime.ts";
+import { MAX_IO, symbols } from "../ffi/symbols.ts";
+import * as usocket from "../mod.ts";
+import { isBun, runScript } from "./helpers.ts";
+
+test("runtime detection: this runtime is found; any other is refused naming Deno and Bun", () => {
+  assert.equal(runtime, isBun ? "bun" : "deno");
+  assert.equal(detectRuntime({ Bun: {} }), "bun");
+  assert.equal(detectRuntime({ Deno: { build: {} } }), "deno");
+  assert.equal(detectRuntime({ Bun: {}, Deno: { build: {} } }), "bun", "Bun is checked first");
+  for (const g of [{}, { process: { versions: { node: "20" } } }, { Deno: {} }]) {
+    assert.throws(() => detectRuntime(g), /Deno.*Bun/);
+  }
+});
+
+test("libc not found: the error lists every path tried", () => {
+  assert.throws(
+    () =>
+      openFirst(() => {
+        throw new Error("cannot open");
+      }),
+    (e: unknown) => {
+      assert.ok(e instanceof Error);
+      for (const p of libcPaths) assert.ok(e.message.includes(p), `names ${p}`);
+      return true;
+    },
+  );
+});
+
+test("Deno without --allow-ffi: the error says to pass it", { skip: isBun }, () => {
+  const dir = tmpdir();
+  const script = join(dir, `usocket_noffi_${process.pid}.ts`);
+  writeFileSync(script, `import "${new URL("../mod.ts", import.meta.url).href}";\n`);
+  const r = runScript(script, [], { denoFlags: ["--allow-read"] });
+  unlinkSync(script);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /--allow-ffi/);
+});
+
+test("errno is read right after the failing call", () => {
+  assert.equal(libc.close(-1), -1);
+  assert.equal(libc.errno(), usocket.errno.EBADF);
+  assert.equal(libc.socket(9999, 1, 0), -1);
+  assert.equal(libc.errno(), usocket.errno.EAFNOSUPPORT);
+});
+
+test("symbol table: lengths are 32-bit (fast path) and one call is capped below 2 GiB", () => {
+  for (const name of ["send", "recv", "sendto", "recvfrom"] as const) {
+    assert.equal(symbols[name].parameters[2], "u32", `${name} len`);
+    assert.equal(symbols[name].result, "i32", `${name} result`);
+  }
+  assert.equal(symbols.poll.parameters[1], "u32");
+  assert.ok(MAX_IO < 2 ** 31);
+});
+
+test("a socket garbage-collected while open has its descriptor closed", async () => {
+  const gc = (globalThis as { gc?: () => void }).gc
+    ?? (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc.bind(null, true);
+  if (!gc) {
+    assert.fail("no gc(): run Deno with --v8-flags=--expose-gc");
+  }
+  const fds: number[] = [];
+  (() => {
+    for (let i = 0; i < 20; i++) fds.push(usocket.socket().fileno());
+  })();
+  const F_GETFD = 1;
+  let open = fds.length;
+  for (let round = 0; round < 50 && open > 0; round++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 20));
+    open = fds.filter((fd) => libc.fcntl(fd, F_GETFD, 0) >= 0).length;
+  }
+  assert.equal(open, 0, `${open} of ${fds.length} descriptors still open after GC`);
+});
