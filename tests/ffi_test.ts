@@ -10,7 +10,7 @@ import { libcPaths, openFirst } from "../ffi/open_libc.ts";
 import { detectRuntime, runtime } from "../ffi/runtime.ts";
 import { MAX_IO, symbols } from "../ffi/symbols.ts";
 import * as usocket from "../mod.ts";
-import { isBun, runScript } from "./helpers.ts";
+import { gc, isBun, runScript } from "./helpers.ts";
 
 test("runtime detection: this runtime is found; any other is refused naming Deno and Bun", () => {
   assert.equal(runtime, isBun ? "bun" : "deno");

@@ -61,6 +61,30 @@ export function fdCount(): number {
   return n;
 }
 
+/** Forces a full garbage collection (Deno: needs --v8-flags=--expose-gc). */
+export function gc(): void {
+  const g = globalThis as { gc?: () => void; Bun?: { gc(force: boolean): void } };
+  if (g.Bun) g.Bun.gc(true);
+  else if (g.gc) g.gc();
+  else throw new Error("no gc(): run Deno with --v8-flags=--expose-gc");
+}
+
+/**
+ * The descriptor count once earlier tests' garbage has been collected (their
+ * forgotten sockets are closed by the finalizer) and their workers are gone.
+ */
+export async function settledFdCount(): Promise<number> {
+  let last = -1;
+  for (let i = 0; i < 20; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 10));
+    const n = fdCount();
+    if (n === last) return n;
+    last = n;
+  }
+  return last;
+}
+
 /** Closes every socket given, ignoring ones already closed. */
 export function closeAll(...socks: (usocket.Socket | undefined)[]): void {
   for (const s of socks) s?.close();
