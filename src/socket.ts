@@ -28,7 +28,7 @@ export type OptionValue = number | boolean | ArrayBufferView;
 
 const { EAGAIN, EINTR, EINPROGRESS, ETIMEDOUT, EBADF } = E;
 const POLLIN = C.POLLIN, POLLOUT = C.POLLOUT;
-const MSG_DONTWAIT = C.MSG_DONTWAIT, MSG_PEEK = C.MSG_PEEK;
+const MSG_DONTWAIT = C.MSG_DONTWAIT, MSG_PEEK = C.MSG_PEEK, MSG_WAITALL = C.MSG_WAITALL;
 /** Added to every send flag: no SIGPIPE (Linux); macOS uses SO_NOSIGPIPE instead. */
 const NOSIGNAL = C.MSG_NOSIGNAL;
 const SOCK_STREAM = C.SOCK_STREAM;
@@ -1138,10 +1138,13 @@ export class Socket {
   #fill(dst: Uint8Array, want: number, deadline: number): number {
     let got = this.#takeBuffered(dst, 0, want);
     const stream = this.#type === SOCK_STREAM;
+    // A blocking stream asks the kernel for the whole count at once: one
+    // syscall, no loop, unless a signal or EOF cuts it short.
+    const flags = stream && this.#timeout < 0 ? MSG_WAITALL : 0;
     while (got < want) {
       const view = got === 0 ? dst : dst.subarray(got);
       const left = want - got;
-      const r = this.#call(OP_RECV, view, left < MAX_IO ? left : MAX_IO, 0, deadline);
+      const r = this.#call(OP_RECV, view, left < MAX_IO ? left : MAX_IO, flags, deadline);
       if (r === 0) break;
       if (r < 0) {
         if (r === -EAGAIN) return got > 0 ? got : -1;
@@ -1156,8 +1159,10 @@ export class Socket {
 
   /**
    * Reads up to `nbytes` (default: `buf`'s length) into `buf`, with the "no
-   * short reads" policy: a blocking socket loops until that many bytes or
-   * EOF. Maps to `recv(2)` in a loop; allocates nothing per call.
+   * short reads" policy: a blocking socket waits until that many bytes or
+   * EOF. Maps to one `recv(2)` with `MSG_WAITALL` on a blocking stream
+   * socket (looping only if a signal cuts it short), else `recv(2)` in a
+   * loop; allocates nothing per call.
    *
    * Blocks until done or EOF (blocking), up to the timeout for the whole call
    * (`OSError(ETIMEDOUT)`: bytes already received are kept for the next

@@ -16,8 +16,15 @@ const problems = [];
 
 function run(label, cmd, args, parse) {
   console.log(`\n== ${label}: ${[cmd.replace(root + "/", ""), ...args].join(" ")}`);
-  const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: process.env });
-  const out = (r.stdout ?? "") + (r.stderr ?? "");
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  // deno colours its summary even into a pipe: strip escape codes before parsing
+  // deno-lint-ignore no-control-regex
+  const out = ((r.stdout ?? "") + (r.stderr ?? "")).replace(/\x1b\[[0-9;]*m/g, "");
   process.stdout.write(out);
   if (parse) {
     const [p, f] = parse(out);
