@@ -14,7 +14,9 @@ export {
   type UnixAddress,
 } from "./address.ts";
 export * from "./constants.ts";
+export { create_connection, create_server, type CreateServerOptions } from "./create_connection.ts";
 export * as errno from "./errno.ts";
 export { type AddrInfo, getaddrinfo } from "./getaddrinfo.ts";
 export { OSError } from "./os_error.ts";
-export { type Data, type OptionValue, Socket, socket, socketpair } from "./socket.ts";
+export { type Data, fromfd, type OptionValue, Socket, socket, socketpair } from "./socket.ts";
+export { ip_mreq, ipv6_mreq, linger, parse_linger } from "./sockopt.ts";

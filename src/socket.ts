@@ -1376,3 +1376,37 @@ export function socketpair(af: number = C.AF_UNIX, type: number = SOCK_STREAM, p
     throw e;
   }
 }
+
+/**
+ * Adopts a duplicate of an open descriptor as a socket, as CPython's
+ * `socket.fromfd()`: maps to `fcntl(fd, F_DUPFD_CLOEXEC)`, so `fd` itself
+ * stays open and owned by the caller (close it when done). Use it for a
+ * descriptor inherited from a parent process, or one from another library.
+ *
+ * @param fd an open socket descriptor
+ * @param af its address family
+ * @param type its socket type
+ * @param proto its protocol
+ * @throws {OSError} EBADF (not open), EMFILE
+ * @example
+ * ```ts
+ * import * as usocket from "../mod.ts";
+ * using a = usocket.socket();
+ * using b = usocket.fromfd(a.fileno(), usocket.AF_INET, usocket.SOCK_STREAM);
+ * console.log(a.fileno() !== b.fileno()); // true: b owns a duplicate
+ * ```
+ */
+export function fromfd(fd: number, af: number, type: number, proto = 0): Socket {
+  int(fd, "fd", 0);
+  int(af, "af");
+  int(type, "type");
+  int(proto, "proto");
+  const dup = libc.fcntl(fd, C.F_DUPFD_CLOEXEC, 0);
+  if (dup < 0) raiseErrno();
+  try {
+    return new Socket(af, type, proto, dup);
+  } catch (e) {
+    libc.close(dup);
+    throw e;
+  }
+}

@@ -92,6 +92,7 @@ export const darwin: PlatformTable = {
     F_GETFL: 3,
     F_SETFL: 4,
     FD_CLOEXEC: 1,
+    F_DUPFD_CLOEXEC: 67,
     O_NONBLOCK: 4,
     INET_ADDRSTRLEN: 16,
     INET6_ADDRSTRLEN: 46,

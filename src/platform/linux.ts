@@ -94,6 +94,7 @@ export const linux: PlatformTable = {
     F_GETFL: 3,
     F_SETFL: 4,
     FD_CLOEXEC: 1,
+    F_DUPFD_CLOEXEC: 1030,
     O_NONBLOCK: 0o4000,
     INET_ADDRSTRLEN: 16,
     INET6_ADDRSTRLEN: 46,
