@@ -354,11 +354,11 @@ export function inet_ntop(af: number, packed: Uint8Array): string {
  * Decodes a raw `struct sockaddr` (as `getaddrinfo` results or the Unix port
  * give) into its address tuple: the MicroPython Unix port's `sockaddr()`.
  *
- * @example
+ * @example A Linux `struct sockaddr_in` for 127.0.0.1 port 80
  * ```ts
- * import { getaddrinfo, sockaddr, SOCK_STREAM } from "../mod.ts";
- * const raw = getaddrinfo("127.0.0.1", 80, 0, SOCK_STREAM)[0][4];
- * console.log(sockaddr(raw instanceof Uint8Array ? raw : new Uint8Array(0)));
+ * import { sockaddr } from "../mod.ts";
+ * const raw = new Uint8Array([2, 0, 0, 80, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+ * console.log(sockaddr(raw)); // ["127.0.0.1", 80]
  * ```
  */
 export function sockaddr(raw: Uint8Array): Address {

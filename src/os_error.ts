@@ -39,6 +39,8 @@ export class OSError extends Error {
   readonly strerror: string;
 
   /**
+   * Creates the error for `errno`; the message is `[Errno N] TEXT`.
+   *
    * @param errno the errno number (or negative getaddrinfo code)
    * @param text the description; defaults to the errno's name
    */

@@ -728,6 +728,18 @@ export class Socket {
    * ```
    */
   getsockopt(level: number, optname: number): number;
+  /**
+   * Reads a socket option's raw bytes (up to `buflen`, 1-256), e.g. a
+   * `struct linger`. Maps to `getsockopt(2)`. Does not block.
+   *
+   * @throws {OSError} ENOPROTOOPT, EINVAL, EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using s = usocket.socket();
+   * console.log(usocket.parse_linger(s.getsockopt(usocket.SOL_SOCKET, usocket.SO_LINGER, 8))); // [false, 0]
+   * ```
+   */
   getsockopt(level: number, optname: number, buflen: number): Uint8Array;
   getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array {
     int(level, "level");

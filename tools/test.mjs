@@ -54,6 +54,7 @@ function bunCounts(out) {
 if (!only) {
   run("format", bin("dprint"), ["check"]);
   run("lint", bin("deno"), ["lint"]);
+  run("docs (every export documented)", bin("deno"), ["doc", "--lint", "mod.ts"]);
   const dirs = ["tests/", "examples/", "bench/", "tools/"].filter((d) => existsSync(join(root, d)));
   run("types (deno)", bin("deno"), ["check", "mod.ts", ...dirs]);
   run("types (tsc + bun-types)", bin("tsc"), ["-p", "tsconfig.bun.json"]);
