@@ -18,5 +18,6 @@ export { create_connection, create_server, type CreateServerOptions } from "./cr
 export * as errno from "./errno.ts";
 export { type AddrInfo, getaddrinfo } from "./getaddrinfo.ts";
 export { OSError } from "./os_error.ts";
+export * as select from "./select.ts";
 export { type Data, fromfd, type OptionValue, Socket, socket, socketpair } from "./socket.ts";
 export { ip_mreq, ipv6_mreq, linger, parse_linger } from "./sockopt.ts";

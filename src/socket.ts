@@ -105,7 +105,7 @@ function waitFd(fd: number, events: number, deadline: number): number {
     let ms = -1;
     if (deadline >= 0) {
       ms = Math.ceil(deadline - now());
-      if (ms < 0) ms = 0;
+      if (!(ms > 0)) ms = 0; // also -0, which Deno refuses for an i32
       if (ms > 0x7fffffff) ms = 0x7fffffff;
     }
     pollfd[0] = fd;
