@@ -57,6 +57,33 @@ const EMPTY = new Uint8Array(0);
 
 const now: () => number = performance.now.bind(performance);
 
+// Small results are views into a shared pool, as Node's Buffer pool does:
+// allocating an ArrayBuffer costs ~200 ns on Deno (V8), a view ~20 ns.
+const POOL_SIZE = 65536, POOLED_MAX = 4096;
+let pool = new ArrayBuffer(POOL_SIZE);
+let poolOff = 0;
+
+/**
+ * A new Uint8Array holding a copy of `src[start, end)`. Up to 4 KiB it is a
+ * view into the shared pool (its `.buffer` is the pool); larger results get
+ * their own buffer.
+ */
+function copyOut(src: Uint8Array, start: number, end: number): Uint8Array {
+  const n = end - start;
+  if (n > POOLED_MAX) return src.slice(start, end);
+  if (poolOff + n > pool.byteLength) { // also true when a caller transferred (detached) the pool
+    pool = new ArrayBuffer(POOL_SIZE);
+    poolOff = 0;
+  }
+  const out = new Uint8Array(pool, poolOff, n);
+  out.set(start === 0 && end === src.length ? src : src.subarray(start, end));
+  poolOff = (poolOff + n + 7) & ~7;
+  return out;
+}
+
+/** Set by accept() around `new Socket(fd)`: accept4(2) returned a blocking fd, no need to ask fcntl. */
+let adoptingBlocking = false;
+
 /** Closes descriptors of sockets that were garbage-collected while open. */
 const finalizer = new FinalizationRegistry<number>((fd) => {
   libc.close(fd);
@@ -128,6 +155,10 @@ function waitFd(fd: number, events: number, deadline: number): number {
  *
  * Blocking calls block the calling thread and return values, not Promises;
  * run a server in a Worker to do two things at once.
+ *
+ * Received bytes come back as `Uint8Array`s; results up to 4 KiB are views
+ * into a shared 64 KiB pool (their `.buffer` is the pool), which keeps small
+ * receives cheap.
  *
  * Differs from CPython: the socket is its own stream (`read`, `readinto`,
  * `readline`, `write`) as in MicroPython, and `makefile()` returns the socket
@@ -212,7 +243,7 @@ export class Socket {
         this.#timeout = 0;
         this.#fdNonblock = true;
       }
-    } else {
+    } else if (!adoptingBlocking) {
       const fl = libc.fcntl(fd, C.F_GETFL, 0);
       if (fl < 0) {
         this.#fd = -1;
@@ -533,11 +564,14 @@ export class Socket {
     if (r < 0) throw new OSError(-r);
     const address = decodeAddress(addrBuf, addrLen[0]);
     let conn: Socket;
+    adoptingBlocking = libc.accept4 !== undefined; // Linux: accept4 without SOCK_NONBLOCK
     try {
       conn = new Socket(this.#family, this.#type, this.#proto, r);
     } catch (e) {
       libc.close(r);
       throw e;
+    } finally {
+      adoptingBlocking = false;
     }
     if (C.SOCK_CLOEXEC === 0) {
       // macOS: accept() inherits O_NONBLOCK and sets no FD_CLOEXEC.
@@ -1004,7 +1038,8 @@ export class Socket {
    *
    * @param bufsize the most bytes to return (0 to 1 GiB)
    * @param flags `MSG_PEEK`, `MSG_DONTWAIT`, `MSG_WAITALL`, …
-   * @returns the bytes; empty at EOF
+   * @returns the bytes; empty at EOF. Results up to 4 KiB are views into a
+   *   shared pool (as Node's `Buffer`): copy with `.slice()` before transferring `.buffer`
    * @throws {OSError} EAGAIN, ETIMEDOUT, ECONNRESET, ENOTCONN, EBADF
    * @example
    * ```ts
@@ -1032,7 +1067,7 @@ export class Socket {
     const buf = bufsize <= SCRATCH ? scratch : new Uint8Array(bufsize);
     const r = this.#call(OP_RECV, buf, bufsize, flags, this.#deadline());
     if (r < 0) throw new OSError(-r);
-    return buf === scratch ? scratch.slice(0, r) : r === bufsize ? buf : buf.slice(0, r);
+    return buf === scratch ? copyOut(scratch, 0, r) : r === bufsize ? buf : buf.slice(0, r);
   }
 
   /**
@@ -1106,7 +1141,7 @@ export class Socket {
     const r = this.#call(OP_RECVFROM, buf, bufsize, flags, this.#deadline());
     if (r < 0) throw new OSError(-r);
     const n = Math.min(addrLen[0], SOCKADDR_MAX);
-    const data = buf === scratch ? scratch.slice(0, r) : r === bufsize ? buf : buf.slice(0, r);
+    const data = buf === scratch ? copyOut(scratch, 0, r) : r === bufsize ? buf : buf.slice(0, r);
     return [data, n === 0 ? null : decodeAddress(addrBuf, n)];
   }
 
@@ -1231,6 +1266,10 @@ export class Socket {
     if (!all) {
       if (size === 0) return new Uint8Array(0);
       const n = size!;
+      if (n <= POOLED_MAX) {
+        const got = this.#fill(scratch, n, deadline);
+        return got < 0 ? null : copyOut(scratch, 0, got);
+      }
       if (n <= 1 << 20) {
         const out = new Uint8Array(n);
         const got = this.#fill(out, n, deadline);
@@ -1248,7 +1287,7 @@ export class Socket {
           if (got < 0 && total === 0) return null;
           break;
         }
-        chunks.push(scratch.slice(0, got));
+        chunks.push(copyOut(scratch, 0, got));
         total += got;
         if (got < want && this.#timeout === 0) break;
       }
@@ -1303,7 +1342,7 @@ export class Socket {
   }
 
   #takeLine(end: number): Uint8Array {
-    const line = this.#rbuf.slice(this.#rpos, end);
+    const line = copyOut(this.#rbuf, this.#rpos, end);
     this.#consume(end - this.#rpos);
     return line;
   }

@@ -642,3 +642,21 @@ test("bad arguments raise TypeError/RangeError naming the argument, before any s
   s.listen();
   closeAll(s, u);
 });
+
+test("pooled small results stay intact across many receives, and a transferred pool is replaced", () => {
+  const [a, b] = usocket.socketpair(usocket.AF_UNIX, usocket.SOCK_DGRAM);
+  const kept: Uint8Array[] = [];
+  for (let i = 0; i < 3000; i++) {
+    a.send(new Uint8Array(1 + (i % 300)).fill(i & 255));
+    kept.push(b.recv(4096));
+  }
+  kept.forEach((r, i) => {
+    assert.equal(r.length, 1 + (i % 300));
+    assert.ok(r.every((x) => x === (i & 255)), `result ${i} intact`);
+  });
+  // detach the pool by transferring a result's buffer: later receives still work
+  structuredClone(kept[kept.length - 1].buffer, { transfer: [kept[kept.length - 1].buffer] });
+  a.send("after");
+  assert.equal(text(b.recv(100)), "after");
+  closeAll(a, b);
+});
