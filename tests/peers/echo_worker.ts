@@ -1,7 +1,8 @@
 /**
  * A blocking TCP echo server in a Worker, built on usocket: it binds
  * 127.0.0.1 (or ::1) port 0, posts its port, then serves `clients`
- * connections one after another, echoing until each client closes.
+ * connections one after another, echoing (or, with `sink`, only counting)
+ * until each client closes.
  * Every call has a timeout, so it can never hang; it posts a summary at the end.
  */
 import * as usocket from "../../mod.ts";
@@ -9,7 +10,7 @@ import * as usocket from "../../mod.ts";
 declare const self: Worker & { close(): void };
 
 self.onmessage = (e: MessageEvent) => {
-  const { clients, af, chunk } = e.data as { clients: number; af?: number; chunk?: number };
+  const { clients, af, chunk, sink } = e.data as { clients: number; af?: number; chunk?: number; sink?: boolean };
   const family = af ?? usocket.AF_INET;
   const srv = usocket.socket(family, usocket.SOCK_STREAM);
   srv.setsockopt(usocket.SOL_SOCKET, usocket.SO_REUSEADDR, 1);
@@ -27,7 +28,7 @@ self.onmessage = (e: MessageEvent) => {
         for (;;) {
           const n = conn.recv_into(buf);
           if (n === 0) break;
-          conn.sendall(n === buf.length ? buf : buf.subarray(0, n));
+          if (!sink) conn.sendall(n === buf.length ? buf : buf.subarray(0, n));
           bytes += n;
         }
       } finally {
