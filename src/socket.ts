@@ -425,7 +425,7 @@ export class Socket {
    * import * as usocket from "../mod.ts";
    * const s = usocket.socket();
    * const fd = s.detach();
-   * const t = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM, 0, fd); // adopt it
+   * const t = new usocket.Socket(usocket.AF_INET, usocket.SOCK_STREAM, 0, fd); // adopt it
    * t.close();
    * ```
    */
@@ -938,7 +938,7 @@ export class Socket {
    * import * as usocket from "../mod.ts";
    * const [a, b] = usocket.socketpair();
    * a.sendall(new Uint8Array(1000));
-   * console.log(b.read(1000).length); // 1000
+   * console.log(b.read(1000)!.length); // 1000
    * a.close();
    * b.close();
    * ```

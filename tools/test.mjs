@@ -72,6 +72,18 @@ if (!only || only === "deno") {
     "tests/",
   ], denoCounts);
 }
+if (!only || only === "deno") {
+  run("doc examples (deno)", bin("deno"), [
+    "test",
+    "--doc",
+    "--allow-ffi",
+    "--allow-read",
+    "--allow-net=127.0.0.1",
+    "mod.ts",
+    "src/",
+    "ffi/",
+  ], denoCounts);
+}
 if (!only || only === "bun") {
   run("tests (bun)", bin("bun"), ["test", "--timeout", "120000"], bunCounts);
 }
