@@ -75,6 +75,10 @@ export const SO_TYPE: number = C.SO_TYPE;
 export const SO_DONTROUTE: number = C.SO_DONTROUTE;
 /** Receive out-of-band data inline. */
 export const SO_OOBINLINE: number = C.SO_OOBINLINE;
+/** Receive timeout (`struct timeval`); `settimeout()` sets it. */
+export const SO_RCVTIMEO: number = C.SO_RCVTIMEO;
+/** Send timeout (`struct timeval`); `settimeout()` sets it. */
+export const SO_SNDTIMEO: number = C.SO_SNDTIMEO;
 /** Minimum bytes for a receive to return. */
 export const SO_RCVLOWAT: number = C.SO_RCVLOWAT;
 /** Minimum bytes for a send to proceed. */

@@ -8,9 +8,12 @@
  *
  * Blocking model: with no timeout the descriptor is in blocking mode and each
  * operation is exactly one syscall (send → `send(2)`, recv → `recv(2)`). With a
- * timeout the descriptor is non-blocking; receives first `poll(2)` until ready
- * or the deadline, sends first try and poll only on EAGAIN. In non-blocking
- * mode calls never wait.
+ * timeout the descriptor stays blocking and carries the timeout itself
+ * (`SO_RCVTIMEO`/`SO_SNDTIMEO`), so the first syscall of an operation is
+ * still the only one when it completes in time; later steps of a looping
+ * operation (`sendall`, `read`, `readline`, …) and retries after EINTR use
+ * `MSG_DONTWAIT` and `poll(2)` with the time left. In non-blocking mode
+ * (O_NONBLOCK) calls never wait.
  *
  * @module
  */
@@ -18,7 +21,7 @@ import { libc } from "../ffi/libc.ts";
 import { MAX_IO } from "../ffi/symbols.ts";
 import { type Address, decodeAddress, encodeAddress, familyName, SOCKADDR_MAX } from "./address.ts";
 import { OSError, raiseErrno } from "./os_error.ts";
-import { C, E } from "./platform/mod.ts";
+import { C, E, L } from "./platform/mod.ts";
 
 /** Data a send-like method takes: bytes in any ArrayBufferView, or a string (sent as UTF-8). */
 export type Data = ArrayBufferView | ArrayBuffer | string;
@@ -43,6 +46,8 @@ const OP_SEND = 0, OP_RECV = 1, OP_SENDTO = 2, OP_RECVFROM = 3, OP_ACCEPT = 4;
 const SCRATCH = 65536;
 const scratch = new Uint8Array(SCRATCH);
 const addrBuf = new Uint8Array(SOCKADDR_MAX);
+/** The destination sendto() passes: `addrBuf`, or a socket's cached encoding. */
+let sendtoAddr: Uint8Array = addrBuf;
 const addrLen = new Uint32Array(1);
 const addrLenBytes = new Uint8Array(addrLen.buffer);
 const pollfd = new Int32Array(2);
@@ -189,6 +194,12 @@ export class Socket {
   #timeout = -1;
   /** Whether the descriptor itself has O_NONBLOCK set. */
   #fdNonblock = false;
+  /** The SO_RCVTIMEO/SO_SNDTIMEO set on the descriptor, in seconds (0: none). */
+  #kernelTimeout = 0;
+  /** Set by #deadline(): the next syscall is an operation's first, so the kernel's timeout is its deadline. */
+  #fresh = false;
+  /** Why the last #sendLoop stopped early (EAGAIN or ETIMEDOUT), else 0. */
+  #sendStop = 0;
   // Bytes received by readline/read beyond what they returned: served first
   // by every later receive. Live bytes are #rbuf[#rpos, #rend).
   #rbuf: Uint8Array = EMPTY;
@@ -271,8 +282,11 @@ export class Socket {
     return fd;
   }
 
+  /** Starts an operation: its deadline (`performance.now()` ms), or -1 without a timeout. */
   #deadline(): number {
-    return this.#timeout > 0 ? now() + this.#timeout * 1000 : -1;
+    if (this.#timeout <= 0) return -1;
+    this.#fresh = true;
+    return now() + this.#timeout * 1000;
   }
 
   /** One raw syscall for `op`. Returns its result; errno is left for the caller to read at once. */
@@ -286,7 +300,7 @@ export class Socket {
         addrLen[0] = SOCKADDR_MAX;
         return libc.recvfrom(fd, buf, len, flags, addrBuf, addrLenBytes);
       case OP_SENDTO:
-        return libc.sendto(fd, buf, len, flags, addrBuf, addrLength);
+        return libc.sendto(fd, buf, len, flags, sendtoAddr, addrLength);
       default:
         addrLen[0] = SOCKADDR_MAX;
         return libc.accept4
@@ -299,25 +313,69 @@ export class Socket {
    * The wait-then-call loop. Returns the syscall's result (≥ 0), or
    * `-EAGAIN` (non-blocking, or MSG_DONTWAIT, and nothing ready) or
    * `-ETIMEDOUT` (deadline passed). Any other failure raises OSError.
+   *
+   * - blocking: the syscall blocks; EINTR is retried;
+   * - non-blocking, or the caller's MSG_DONTWAIT: one attempt;
+   * - timeout: an operation's first syscall blocks in the kernel for at most
+   *   the timeout (SO_RCVTIMEO/SO_SNDTIMEO, set by settimeout): EAGAIN there
+   *   means the deadline passed. Later syscalls of the same operation, and
+   *   any after EINTR, use MSG_DONTWAIT and `poll(2)` for the time left.
    */
   #call(op: number, buf: Uint8Array, len: number, flags: number, deadline: number, addrLength = 0): number {
     const fd = this.#live();
-    const wait = this.#timeout > 0 && (flags & MSG_DONTWAIT) === 0;
+    if (this.#timeout <= 0 || (flags & MSG_DONTWAIT) !== 0) {
+      for (;;) {
+        const r = this.#sys(op, fd, buf, len, flags, addrLength);
+        if (r >= 0) return r;
+        const e = libc.errno();
+        if (e === EINTR) continue;
+        if (e === EAGAIN) return -EAGAIN;
+        throw new OSError(e);
+      }
+    }
+    if (this.#fresh) {
+      this.#fresh = false;
+      const r = this.#sys(op, fd, buf, len, flags, addrLength);
+      if (r >= 0) return r;
+      const e = libc.errno();
+      if (e === EAGAIN) return -ETIMEDOUT;
+      if (e !== EINTR) throw new OSError(e);
+    }
     const events = op === OP_SEND || op === OP_SENDTO ? POLLOUT : POLLIN;
-    if (wait && events === POLLIN) {
+    // accept(2) takes no MSG_DONTWAIT: wait for readiness first instead
+    const dontwait = op === OP_ACCEPT ? 0 : MSG_DONTWAIT;
+    if (op === OP_ACCEPT) {
       const w = waitFd(fd, POLLIN, deadline);
       if (w < 0) return w;
     }
     for (;;) {
-      const r = this.#sys(op, fd, buf, len, flags, addrLength);
+      const r = this.#sys(op, fd, buf, len, flags | dontwait, addrLength);
       if (r >= 0) return r;
       const e = libc.errno();
       if (e === EINTR) continue;
       if (e !== EAGAIN) throw new OSError(e);
-      if (!wait) return -EAGAIN;
       const w = waitFd(fd, events, deadline);
       if (w < 0) return w;
     }
+  }
+
+  /** Sets SO_RCVTIMEO and SO_SNDTIMEO to `t` seconds (0: none). */
+  #setKernelTimeout(t: number): void {
+    if (this.#kernelTimeout === t) return;
+    const l = L.timeval;
+    const dv = new DataView(optBuf.buffer);
+    optBuf.fill(0, 0, l.size);
+    let sec = Math.floor(t), usec = Math.round((t - sec) * 1e6);
+    if (usec >= 1e6) (sec += 1, usec = 0);
+    if (t > 0 && sec === 0 && usec === 0) usec = 1; // {0, 0} would mean "no timeout"
+    if (sec > 0x7fffffff) sec = 0x7fffffff;
+    // little-endian; both values < 2^31, so a 64-bit field's high half stays 0
+    dv.setInt32(l.tv_sec, sec, true);
+    dv.setInt32(l.tv_usec, usec, true);
+    const fd = this.#fd;
+    if (libc.setsockopt(fd, C.SOL_SOCKET, C.SO_RCVTIMEO, optBuf, l.size) < 0) raiseErrno();
+    if (libc.setsockopt(fd, C.SOL_SOCKET, C.SO_SNDTIMEO, optBuf, l.size) < 0) raiseErrno();
+    this.#kernelTimeout = t;
   }
 
   #setFdNonblock(on: boolean): void {
@@ -579,6 +637,11 @@ export class Socket {
       conn.#setFdNonblock(false);
       conn.#timeout = -1;
     }
+    if (this.#kernelTimeout !== 0) {
+      // the new socket inherited the listener's SO_RCVTIMEO/SO_SNDTIMEO: it starts blocking, no timeout
+      conn.#kernelTimeout = this.#kernelTimeout;
+      conn.#setKernelTimeout(0);
+    }
     return [conn, address];
   }
 
@@ -609,17 +672,18 @@ export class Socket {
     const len = encodeAddress(this.#family, address, addrBuf);
     const fd = this.#live();
     const deadline = this.#deadline();
-    let r = libc.connect(fd, addrBuf, len);
-    if (r === 0) return;
-    let e = libc.errno();
-    if (e === EINTR) {
-      e = EINPROGRESS; // the connection goes on in the kernel: wait for it as below
-    } else if (e !== EINPROGRESS) {
-      throw new OSError(e);
+    const timed = this.#timeout > 0;
+    if (timed) this.#setFdNonblock(true); // wait with poll(2) for the deadline, not the kernel's timeout
+    try {
+      if (libc.connect(fd, addrBuf, len) === 0) return;
+      const e = libc.errno();
+      // EINTR: the connection goes on in the kernel; wait for it as for EINPROGRESS
+      if (e !== EINPROGRESS && e !== EINTR) throw new OSError(e);
+      if (this.#timeout === 0) throw new OSError(EINPROGRESS);
+      if (waitFd(fd, POLLOUT, timed ? deadline : -1) < 0) throw timeoutError();
+    } finally {
+      if (timed) this.#setFdNonblock(false);
     }
-    if (this.#timeout === 0) throw new OSError(EINPROGRESS);
-    r = waitFd(fd, POLLOUT, this.#timeout > 0 ? deadline : -1);
-    if (r < 0) throw timeoutError();
     const err = this.getsockopt(C.SOL_SOCKET, C.SO_ERROR) as number;
     if (err !== 0) throw new OSError(err);
   }
@@ -816,7 +880,9 @@ export class Socket {
       throw new RangeError(`timeout must be a finite number >= 0, got ${value}`);
     } else t = value;
     this.#live();
-    this.#setFdNonblock(t >= 0);
+    this.#setFdNonblock(t === 0);
+    if (t > 0) this.#setKernelTimeout(t);
+    else if (t < 0) this.#setKernelTimeout(0);
     this.#timeout = t;
   }
 
@@ -903,24 +969,31 @@ export class Socket {
     const bytes = bytesOf(data, "data");
     if (flags !== 0) int(flags, "flags");
     const len = bytes.byteLength < MAX_IO ? bytes.byteLength : MAX_IO;
-    const r = this.#call(OP_SEND, bytes, len, flags | NOSIGNAL, this.#timeout > 0 ? this.#deadline() : -1);
+    const r = this.#call(OP_SEND, bytes, len, flags | NOSIGNAL, this.#deadline());
     if (r < 0) throw new OSError(-r);
     return r;
   }
 
-  /** Sends all of `bytes` from `off`; returns the count sent before EAGAIN/ETIMEDOUT stopped it, or all. */
-  #sendLoop(bytes: Uint8Array, flags: number): [sent: number, stop: number] {
+  /**
+   * Sends all of `bytes`; returns the count sent. When EAGAIN (non-blocking)
+   * or the deadline stopped it early, `#sendStop` holds that errno, else 0.
+   */
+  #sendLoop(bytes: Uint8Array, flags: number): number {
     const deadline = this.#deadline();
     const total = bytes.byteLength;
     let off = 0;
+    this.#sendStop = 0;
     while (off < total) {
       const view = off === 0 ? bytes : bytes.subarray(off);
       const left = total - off;
       const r = this.#call(OP_SEND, view, left < MAX_IO ? left : MAX_IO, flags | NOSIGNAL, deadline);
-      if (r < 0) return [off, -r];
+      if (r < 0) {
+        this.#sendStop = -r;
+        break;
+      }
       off += r;
     }
-    return [off, 0];
+    return off;
   }
 
   /**
@@ -947,8 +1020,8 @@ export class Socket {
     const bytes = bytesOf(data, "data");
     if (flags !== 0) int(flags, "flags");
     this.#live();
-    const [, stop] = this.#sendLoop(bytes, flags);
-    if (stop !== 0) throw new OSError(stop);
+    this.#sendLoop(bytes, flags);
+    if (this.#sendStop !== 0) throw new OSError(this.#sendStop);
   }
 
   /**
@@ -973,7 +1046,8 @@ export class Socket {
   write(buf: Data): number | null {
     const bytes = bytesOf(buf, "buf");
     this.#live();
-    const [sent, stop] = this.#sendLoop(bytes, 0);
+    const sent = this.#sendLoop(bytes, 0);
+    const stop = this.#sendStop;
     if (stop === 0) return sent;
     if (stop === EAGAIN) return sent > 0 ? sent : null;
     throw new OSError(stop);
@@ -1006,7 +1080,6 @@ export class Socket {
       address === this.#toAddr && Array.isArray(address) && address[0] === this.#toHost
       && address[1] === this.#toPort && address.length === 2
     ) {
-      addrBuf.set(this.#toBytes!.subarray(0, this.#toLen));
       len = this.#toLen;
     } else {
       len = encodeAddress(this.#family, address, addrBuf);
@@ -1021,7 +1094,9 @@ export class Socket {
     }
     this.#live();
     const n = bytes.byteLength < MAX_IO ? bytes.byteLength : MAX_IO;
-    const r = this.#call(OP_SENDTO, bytes, n, NOSIGNAL, this.#timeout > 0 ? this.#deadline() : -1, len);
+    sendtoAddr = len === this.#toLen && address === this.#toAddr ? this.#toBytes! : addrBuf;
+    const r = this.#call(OP_SENDTO, bytes, n, NOSIGNAL, this.#deadline(), len);
+    sendtoAddr = addrBuf;
     if (r < 0) throw new OSError(-r);
     return r;
   }
@@ -1185,9 +1260,10 @@ export class Socket {
   #fill(dst: Uint8Array, want: number, deadline: number): number {
     let got = this.#takeBuffered(dst, 0, want);
     const stream = this.#type === SOCK_STREAM;
-    // A blocking stream asks the kernel for the whole count at once: one
-    // syscall, no loop, unless a signal or EOF cuts it short.
-    const flags = stream && this.#timeout < 0 ? MSG_WAITALL : 0;
+    // A blocking stream (with or without a timeout) asks the kernel for the
+    // whole count at once: one syscall, no loop, unless a signal, EOF or the
+    // timeout cuts it short.
+    const flags = stream && this.#timeout !== 0 ? MSG_WAITALL : 0;
     while (got < want) {
       const view = got === 0 ? dst : dst.subarray(got);
       const left = want - got;

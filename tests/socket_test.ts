@@ -660,3 +660,27 @@ test("pooled small results stay intact across many receives, and a transferred p
   assert.equal(text(b.recv(100)), "after");
   closeAll(a, b);
 });
+
+test("timeouts live in the descriptor (SO_RCVTIMEO/SO_SNDTIMEO); blocking mode and accepted sockets have none", () => {
+  const zero = new Uint8Array(16);
+  const [srv, port] = listener();
+  srv.settimeout(2.5);
+  const tv = srv.getsockopt(usocket.SOL_SOCKET, usocket.SO_RCVTIMEO, 16);
+  const dv = new DataView(tv.buffer, tv.byteOffset);
+  assert.deepEqual([dv.getInt32(0, true), dv.getInt32(8, true)], [2, 500000]);
+  const cli = usocket.socket();
+  cli.connect(["127.0.0.1", port]);
+  const [conn] = srv.accept();
+  assert.deepEqual(
+    conn.getsockopt(usocket.SOL_SOCKET, usocket.SO_RCVTIMEO, 16),
+    zero,
+    "accepted: no inherited timeout",
+  );
+  assert.deepEqual(conn.getsockopt(usocket.SOL_SOCKET, usocket.SO_SNDTIMEO, 16), zero);
+  srv.settimeout(null);
+  assert.deepEqual(srv.getsockopt(usocket.SOL_SOCKET, usocket.SO_RCVTIMEO, 16), zero, "settimeout(null) clears it");
+  // a tiny timeout still times out rather than meaning "forever"
+  conn.settimeout(0.0000001);
+  assertOSError(() => conn.recv(1), errno.ETIMEDOUT, "tiny timeout");
+  closeAll(cli, conn, srv);
+});

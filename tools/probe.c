@@ -92,6 +92,8 @@ int main(void) {
 #else
   entry("SO_REUSEPORT", 0);
 #endif
+  V(SO_RCVTIMEO);
+  V(SO_SNDTIMEO);
   V(SO_RCVLOWAT);
   V(SO_SNDLOWAT);
 #ifdef SO_ACCEPTCONN

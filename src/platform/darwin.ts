@@ -42,6 +42,8 @@ export const darwin: PlatformTable = {
     SO_OOBINLINE: 0x100,
     SO_LINGER: 0x80,
     SO_REUSEPORT: 0x200,
+    SO_RCVTIMEO: 0x1006,
+    SO_SNDTIMEO: 0x1005,
     SO_RCVLOWAT: 0x1004,
     SO_SNDLOWAT: 0x1003,
     SO_ACCEPTCONN: 2,

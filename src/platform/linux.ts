@@ -42,6 +42,8 @@ export const linux: PlatformTable = {
     SO_OOBINLINE: 10,
     SO_LINGER: 13,
     SO_REUSEPORT: 15,
+    SO_RCVTIMEO: 20,
+    SO_SNDTIMEO: 21,
     SO_RCVLOWAT: 18,
     SO_SNDLOWAT: 19,
     SO_ACCEPTCONN: 30,
