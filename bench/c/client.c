@@ -1,0 +1,252 @@
+/*
+ * The C baseline client: plain blocking BSD sockets, what every other client
+ * is compared with. Same command line and output as the clients in bench/clients/:
+ *
+ *   client <workload> <port> <n> <warm> <size> [opt]
+ *
+ * and prints one line {"ops":…,"bytes":…,"seconds":…} for the timed part.
+ * Workloads (n = timed ops or bytes, warm = untimed ops or bytes first):
+ *
+ *   tcp_pingpong   send <size> bytes, read <size> back; TCP_NODELAY     (peer echo)
+ *   udp_pingpong   sendto <size> bytes, recvfrom the echo              (peer udp-echo)
+ *   bulk_send      send in <size>-byte writes (TCP_NODELAY), shutdown,  (peer sink)
+ *                  read the 8-byte count the sink replies
+ *   bulk_readinto  recv(<size>, MSG_WAITALL) into one buffer until EOF  (peer source)
+ *   bulk_recv      recv(<size>) into one buffer until EOF               (peer source)
+ *   churn          socket + connect + recv (EOF) + close per op         (peer accept-close)
+ *   poll           poll(0) on <n> sockets (socketpairs), nothing ready  (no peer)
+ *
+ * Bounded: sockets have a 10 s SO_RCVTIMEO/SO_SNDTIMEO (not the churn
+ * ones, to keep their op to the four syscalls) and alarm(300) caps the run.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct sockaddr_in peer;
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void die(const char *what) {
+  fprintf(stderr, "client: %s: %s\n", what, strerror(errno));
+  exit(1);
+}
+
+static void timeouts(int fd) {
+  struct timeval tv = {10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+static int tcp_connect(int with_timeouts) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) die("socket");
+  if (with_timeouts) timeouts(fd);
+  if (connect(fd, (struct sockaddr *)&peer, sizeof peer) < 0) die("connect");
+  return fd;
+}
+
+static void nodelay(int fd) {
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+static void send_all(int fd, const unsigned char *p, size_t n) {
+  while (n > 0) {
+    ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      die("send");
+    }
+    p += w;
+    n -= (size_t)w;
+  }
+}
+
+static void recv_exact(int fd, unsigned char *p, size_t n) {
+  while (n > 0) {
+    ssize_t r = recv(fd, p, n, 0);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) die("recv");
+    if (r == 0) {
+      errno = ECONNRESET;
+      die("recv: early EOF");
+    }
+    p += r;
+    n -= (size_t)r;
+  }
+}
+
+static void report(uint64_t ops, uint64_t bytes, double seconds) {
+  printf("{\"ops\":%llu,\"bytes\":%llu,\"seconds\":%.9f}\n", (unsigned long long)ops, (unsigned long long)bytes,
+         seconds);
+}
+
+static void tcp_pingpong(uint64_t n, uint64_t warm, size_t size) {
+  int fd = tcp_connect(1);
+  nodelay(fd);
+  unsigned char *msg = calloc(1, size), *in = malloc(size);
+  double t0 = 0;
+  for (uint64_t i = 0; i < warm + n; i++) {
+    if (i == warm) t0 = now();
+    send_all(fd, msg, size);
+    recv_exact(fd, in, size);
+  }
+  double t = now() - t0;
+  close(fd);
+  report(n, n * size * 2, t);
+}
+
+static void udp_pingpong(uint64_t n, uint64_t warm, size_t size) {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) die("socket");
+  timeouts(fd);
+  struct sockaddr_in me = {0};
+  me.sin_family = AF_INET;
+  me.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(fd, (struct sockaddr *)&me, sizeof me) < 0) die("bind");
+  unsigned char *msg = calloc(1, size), *in = malloc(size);
+  double t0 = 0;
+  for (uint64_t i = 0; i < warm + n; i++) {
+    if (i == warm) t0 = now();
+    if (sendto(fd, msg, size, 0, (struct sockaddr *)&peer, sizeof peer) != (ssize_t)size) die("sendto");
+    struct sockaddr_in from;
+    socklen_t flen = sizeof from;
+    if (recvfrom(fd, in, size, 0, (struct sockaddr *)&from, &flen) != (ssize_t)size) die("recvfrom");
+  }
+  double t = now() - t0;
+  close(fd);
+  report(n, n * size * 2, t);
+}
+
+static void bulk_send(uint64_t n, uint64_t warm, size_t size) {
+  int fd = tcp_connect(1);
+  nodelay(fd); /* as every client: a 64 KiB write is > the loopback MSS, Nagle would hold its tail */
+  unsigned char *chunk = malloc(size);
+  memset(chunk, 'x', size);
+  double t0 = 0;
+  for (uint64_t sent = 0, total = warm + n; sent < total;) {
+    if (sent >= warm && t0 == 0) t0 = now();
+    size_t k = total - sent < size ? (size_t)(total - sent) : size;
+    send_all(fd, chunk, k);
+    sent += k;
+  }
+  shutdown(fd, SHUT_WR);
+  unsigned char ack[8];
+  recv_exact(fd, ack, 8);
+  double t = now() - t0;
+  uint64_t got = 0;
+  for (int i = 0; i < 8; i++) got |= (uint64_t)ack[i] << (8 * i);
+  if (got != warm + n) {
+    fprintf(stderr, "client: sink counted %llu bytes, sent %llu\n", (unsigned long long)got,
+            (unsigned long long)(warm + n));
+    exit(1);
+  }
+  close(fd);
+  report(n / size, n, t);
+}
+
+static void bulk_recv(uint64_t n, uint64_t warm, size_t size, int waitall) {
+  int fd = tcp_connect(1);
+  unsigned char *buf = malloc(size);
+  uint64_t total = 0, mark = 0;
+  double t0 = 0;
+  for (;;) {
+    if (t0 == 0 && total >= warm) {
+      t0 = now();
+      mark = total;
+    }
+    ssize_t r = recv(fd, buf, size, waitall ? MSG_WAITALL : 0);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) die("recv");
+    if (r == 0) break;
+    total += (uint64_t)r;
+  }
+  double t = now() - t0;
+  close(fd);
+  if (total != warm + n) {
+    fprintf(stderr, "client: received %llu bytes, expected %llu\n", (unsigned long long)total,
+            (unsigned long long)(warm + n));
+    exit(1);
+  }
+  report((total - mark) / size, total - mark, t);
+}
+
+static void churn(uint64_t n, uint64_t warm) {
+  unsigned char b[16];
+  double t0 = 0;
+  for (uint64_t i = 0; i < warm + n; i++) {
+    if (i == warm) t0 = now();
+    int fd = tcp_connect(0); /* churn: no extra syscalls per op; alarm() bounds it */
+    ssize_t r;
+    while ((r = recv(fd, b, sizeof b, 0)) < 0 && errno == EINTR) {}
+    if (r != 0) die("churn: expected EOF");
+    close(fd);
+  }
+  report(n, 0, now() - t0);
+}
+
+static void poll_bench(uint64_t n) {
+  struct pollfd *fds = calloc(n + 1, sizeof *fds);
+  for (uint64_t i = 0; i < n; i += 2) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) die("socketpair");
+    fds[i] = (struct pollfd){sv[0], POLLIN, 0};
+    if (i + 1 < n) fds[i + 1] = (struct pollfd){sv[1], POLLIN, 0};
+    else close(sv[1]);
+  }
+  /* 100 ms untimed, then batches of doubling size for 300 ms */
+  for (double w0 = now(); now() - w0 < 0.1;) poll(fds, n, 0);
+  uint64_t calls = 0, batch = 1;
+  double t0 = now(), t = t0;
+  while (t - t0 < 0.3) {
+    for (uint64_t i = 0; i < batch; i++) {
+      if (poll(fds, n, 0) != 0) die("poll: something ready");
+    }
+    calls += batch;
+    t = now();
+    if (batch < 65536) batch *= 2;
+  }
+  report(calls, 0, t - t0);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 6) {
+    fprintf(stderr, "usage: client <workload> <port> <n> <warm> <size> [opt]\n");
+    return 2;
+  }
+  const char *w = argv[1];
+  peer.sin_family = AF_INET;
+  peer.sin_port = htons((uint16_t)atoi(argv[2]));
+  peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  uint64_t n = strtoull(argv[3], NULL, 10), warm = strtoull(argv[4], NULL, 10);
+  size_t size = (size_t)strtoull(argv[5], NULL, 10);
+  alarm(300);
+  if (!strcmp(w, "tcp_pingpong")) tcp_pingpong(n, warm, size);
+  else if (!strcmp(w, "udp_pingpong")) udp_pingpong(n, warm, size);
+  else if (!strcmp(w, "bulk_send")) bulk_send(n, warm, size);
+  else if (!strcmp(w, "bulk_readinto")) bulk_recv(n, warm, size, 1);
+  else if (!strcmp(w, "bulk_recv")) bulk_recv(n, warm, size, 0);
+  else if (!strcmp(w, "churn")) churn(n, warm);
+  else if (!strcmp(w, "poll")) poll_bench(n);
+  else {
+    fprintf(stderr, "client: unknown workload %s\n", w);
+    return 2;
+  }
+  return 0;
+}

@@ -1,0 +1,191 @@
+/*
+ * The one peer every benchmark client talks to (bench/run.mjs starts one per
+ * workload and runs every client of that workload against it, one after
+ * another). Loopback only: binds 127.0.0.1, port chosen by the kernel, and
+ * prints "PORT <n>" on stdout.
+ *
+ *   peer echo                  TCP: echo every byte back (TCP_NODELAY)
+ *   peer udp-echo              UDP: send every datagram back to its sender
+ *   peer sink                  TCP: read to EOF, then reply the byte count (8 bytes, little endian) and close
+ *   peer source <bytes>        TCP: send <bytes> in 64 KiB writes (TCP_NODELAY), then close
+ *   peer accept-close          TCP: accept and close at once (the client reads EOF)
+ *
+ * Bounded everywhere: connections are served one at a time with 30 s
+ * SO_RCVTIMEO/SO_SNDTIMEO; between connections the peer checks stdin once a
+ * second and exits when stdin reaches EOF (the runner closed it or died),
+ * after 120 s without a client, or at the hard cap (alarm, default 1800 s,
+ * PEER_MAX_SECONDS overrides).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#define CHUNK 65536
+#define IDLE_MS 120000
+#define IO_TIMEOUT_S 30
+
+static unsigned char buf[CHUNK];
+
+static void die(const char *what) {
+  perror(what);
+  exit(2);
+}
+
+static void set_timeouts(int fd) {
+  struct timeval tv = {IO_TIMEOUT_S, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+static int send_all(int fd, const unsigned char *p, size_t n) {
+  while (n > 0) {
+    ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+static void serve_echo(int c) {
+  int one = 1;
+  setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  for (;;) {
+    ssize_t r = recv(c, buf, CHUNK, 0);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return;
+    if (send_all(c, buf, (size_t)r) < 0) return;
+  }
+}
+
+static void serve_sink(int c) {
+  uint64_t total = 0;
+  for (;;) {
+    ssize_t r = recv(c, buf, CHUNK, 0);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return;
+    if (r == 0) break;
+    total += (uint64_t)r;
+  }
+  unsigned char ack[8];
+  for (int i = 0; i < 8; i++) ack[i] = (unsigned char)(total >> (8 * i));
+  send_all(c, ack, 8);
+}
+
+static void serve_source(int c, uint64_t bytes) {
+  int one = 1; /* a 64 KiB write is > the loopback MSS: without this Nagle holds each write's tail */
+  setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  memset(buf, 'x', CHUNK);
+  while (bytes > 0) {
+    size_t n = bytes < CHUNK ? (size_t)bytes : CHUNK;
+    if (send_all(c, buf, n) < 0) return;
+    bytes -= n;
+  }
+}
+
+/*
+ * Between operations the peer blocks in recvfrom()/accept() with a 1 s
+ * SO_RCVTIMEO; each time it expires it checks stdin (EOF: exit) and the idle
+ * time. So serving costs exactly the syscalls of the operation itself.
+ */
+static int idle_tick(int *idle_s) {
+  struct pollfd p = {0, POLLIN, 0};
+  if (poll(&p, 1, 0) > 0) {
+    ssize_t n = read(0, buf, sizeof buf);
+    if (n <= 0) return 1; /* stdin closed: the runner is done */
+  }
+  return ++*idle_s * 1000 >= IDLE_MS;
+}
+
+static void serve_udp(int s) {
+  int idle_s = 0;
+  for (;;) {
+    struct sockaddr_in from;
+    socklen_t flen = sizeof from;
+    ssize_t n = recvfrom(s, buf, CHUNK, 0, (struct sockaddr *)&from, &flen);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if ((errno == EAGAIN || errno == EWOULDBLOCK) && !idle_tick(&idle_s)) continue;
+      return;
+    }
+    idle_s = 0;
+    sendto(s, buf, (size_t)n, 0, (struct sockaddr *)&from, flen);
+  }
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: peer echo|udp-echo|sink|source <bytes>|accept-close\n");
+    return 2;
+  }
+  const char *mode = argv[1];
+  const char *cap = getenv("PEER_MAX_SECONDS");
+  alarm(cap ? (unsigned)atoi(cap) : 1800);
+
+  int udp = strcmp(mode, "udp-echo") == 0;
+  uint64_t source_bytes = 0;
+  if (strcmp(mode, "source") == 0) {
+    if (argc < 3) die("source needs <bytes>");
+    source_bytes = strtoull(argv[2], NULL, 10);
+  } else if (!udp && strcmp(mode, "echo") && strcmp(mode, "sink") && strcmp(mode, "accept-close")) {
+    fprintf(stderr, "peer: unknown mode %s\n", mode);
+    return 2;
+  }
+
+  int s = socket(AF_INET, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+  if (s < 0) die("socket");
+  int one = 1;
+  setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in a = {0};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(s, (struct sockaddr *)&a, sizeof a) < 0) die("bind");
+  socklen_t alen = sizeof a;
+  getsockname(s, (struct sockaddr *)&a, &alen);
+  if (!udp && listen(s, 4096) < 0) die("listen");
+  printf("PORT %d\n", ntohs(a.sin_port));
+  fflush(stdout);
+
+  struct timeval tick = {1, 0};
+  setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof tick);
+  if (udp) {
+    int big = 4 << 20;
+    setsockopt(s, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+    serve_udp(s);
+    return 0;
+  }
+
+  int accept_close = strcmp(mode, "accept-close") == 0;
+  int idle_s = 0;
+  for (;;) {
+    int c = accept4(s, NULL, NULL, SOCK_CLOEXEC);
+    if (c < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if ((errno == EAGAIN || errno == EWOULDBLOCK) && !idle_tick(&idle_s)) continue;
+      return 0;
+    }
+    idle_s = 0;
+    if (accept_close) {
+      close(c);
+      continue;
+    }
+    set_timeouts(c);
+    if (mode[0] == 'e') serve_echo(c);
+    else if (mode[1] == 'i') serve_sink(c);
+    else serve_source(c, source_bytes);
+    close(c);
+  }
+}

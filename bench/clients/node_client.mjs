@@ -1,0 +1,152 @@
+// Node's own sockets (`net`, `dgram`) as a benchmark client:
+//
+//   node bench/clients/node_client.mjs <workload> <port> <n> <warm> <size>
+//
+// Same command line and result line as bench/clients/args.ts (duplicated here:
+// Node 20 does not load .ts files). `bulk_readinto` uses net.connect's
+// `onread` option (one reused buffer, no allocation per chunk); `bulk_recv`
+// takes the Buffers of 'data' events.
+import dgram from "node:dgram";
+import net from "node:net";
+import process from "node:process";
+
+const HOST = "127.0.0.1";
+const now = () => performance.now();
+const report = (ops, bytes, seconds) => JSON.stringify({ ops, bytes, seconds });
+
+function parseArgs(argv) {
+  if (argv.length < 5) throw new Error("usage: <workload> <port> <n> <warm> <size> [opt]");
+  const num = (i) => {
+    const v = Number(argv[i]);
+    if (!Number.isSafeInteger(v) || v < 0) throw new Error(`argument ${i + 1} must be an integer, got ${argv[i]}`);
+    return v;
+  };
+  return { workload: argv[0], port: num(1), n: num(2), warm: num(3), size: num(4), opt: argv[5] ?? "" };
+}
+
+function connect(port, options = {}) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host: HOST, port, ...options }, () => resolve(s));
+    s.once("error", reject);
+  });
+}
+
+async function tcpPingpong(a) {
+  const s = await connect(a.port, { noDelay: true });
+  s.setNoDelay(true);
+  const msg = Buffer.alloc(a.size);
+  const total = a.warm + a.n;
+  let i = 0, got = 0, t0 = 0;
+  const t1 = await new Promise((resolve, reject) => {
+    s.on("data", (data) => {
+      got += data.length;
+      if (got < a.size) return;
+      got -= a.size;
+      if (++i === total) return resolve(now());
+      if (i === a.warm) t0 = now();
+      s.write(msg);
+    });
+    s.on("error", reject);
+    s.on("close", () => reject(new Error("closed early")));
+    if (a.warm === 0) t0 = now();
+    s.write(msg);
+  });
+  s.destroy();
+  return report(a.n, a.n * a.size * 2, (t1 - t0) / 1000);
+}
+
+async function udpPingpong(a) {
+  const s = dgram.createSocket("udp4");
+  await new Promise((resolve) => s.bind(0, HOST, resolve));
+  const msg = Buffer.alloc(a.size);
+  const total = a.warm + a.n;
+  let i = 0, t0 = 0;
+  const t1 = await new Promise((resolve, reject) => {
+    s.on("message", (data) => {
+      if (data.length !== a.size) return reject(new Error("short datagram"));
+      if (++i === total) return resolve(now());
+      if (i === a.warm) t0 = now();
+      s.send(msg, a.port, HOST);
+    });
+    s.on("error", reject);
+    if (a.warm === 0) t0 = now();
+    s.send(msg, a.port, HOST);
+  });
+  s.close();
+  return report(a.n, a.n * a.size * 2, (t1 - t0) / 1000);
+}
+
+async function bulkSend(a) {
+  const s = await connect(a.port, { allowHalfOpen: true, noDelay: true }); // as every client (Bun's default)
+  const chunk = Buffer.alloc(a.size, 120);
+  const total = a.warm + a.n;
+  const acks = [];
+  const acked = new Promise((resolve, reject) => {
+    s.on("data", (d) => acks.push(d));
+    s.on("end", () => resolve(now()));
+    s.on("error", reject);
+  });
+  let sent = 0, t0 = 0;
+  while (sent < total) {
+    if (t0 === 0 && sent >= a.warm) t0 = now();
+    const k = Math.min(a.size, total - sent);
+    sent += k;
+    if (!s.write(k === a.size ? chunk : chunk.subarray(0, k))) await new Promise((r) => s.once("drain", r));
+  }
+  s.end();
+  const t1 = await acked;
+  s.destroy();
+  const ack = Buffer.concat(acks);
+  const counted = Number(ack.readBigUInt64LE(0));
+  if (counted !== total) throw new Error(`sink counted ${counted} bytes, sent ${total}`);
+  return report(a.n / a.size, a.n, (t1 - t0) / 1000);
+}
+
+async function bulkRecv(a, reuse) {
+  let total = 0, mark = 0, t0 = 0;
+  const count = (n) => {
+    total += n;
+    if (t0 === 0 && total >= a.warm) {
+      t0 = now();
+      mark = total;
+    }
+  };
+  const options = reuse ? { onread: { buffer: Buffer.alloc(a.size), callback: (n) => void count(n) } } : {};
+  const s = await connect(a.port, options);
+  const t1 = await new Promise((resolve, reject) => {
+    if (!reuse) s.on("data", (d) => count(d.length));
+    s.on("end", () => resolve(now()));
+    s.on("error", reject);
+  });
+  s.destroy();
+  if (total !== a.warm + a.n) throw new Error(`received ${total} bytes, expected ${a.warm + a.n}`);
+  return report((total - mark) / a.size, total - mark, (t1 - t0) / 1000);
+}
+
+async function churn(a) {
+  let t0 = 0;
+  for (let i = 0, total = a.warm + a.n; i < total; i++) {
+    if (i === a.warm) t0 = now();
+    const s = await connect(a.port);
+    await new Promise((resolve, reject) => {
+      s.on("data", () => reject(new Error("expected EOF")));
+      s.on("close", resolve);
+      s.on("error", reject);
+      s.resume();
+    });
+  }
+  return report(a.n, 0, (now() - t0) / 1000);
+}
+
+const a = parseArgs(process.argv.slice(2));
+const run = {
+  tcp_pingpong: tcpPingpong,
+  udp_pingpong: udpPingpong,
+  bulk_send: bulkSend,
+  bulk_readinto: (a) => bulkRecv(a, true),
+  bulk_recv: (a) => bulkRecv(a, false),
+  churn,
+}[a.workload];
+if (!run) throw new Error(`workload ${a.workload} has no Node form`);
+console.log(await run(a));
+process.exit(0);

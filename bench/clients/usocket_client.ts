@@ -1,0 +1,180 @@
+/**
+ * The usocket benchmark client, one file for both runtimes:
+ *
+ * ```sh
+ * deno run --allow-ffi bench/clients/usocket_client.ts <workload> <port> <n> <warm> <size> [timeout]
+ * bun bench/clients/usocket_client.ts <workload> <port> <n> <warm> <size> [timeout]
+ * ```
+ *
+ * Written as MicroPython code would be: `sendall` + `readinto` for TCP
+ * ping-pong, `sendto` + `recvfrom` for UDP, `sendall` for bulk sends,
+ * `readinto` of one reused buffer or `recv(65536)` for bulk receives,
+ * `socket` + `connect` + `recv` + `close` per connection. With `timeout`
+ * the socket has `settimeout(5)` (the ping-pong rows "+ settimeout(5)").
+ *
+ * @module
+ */
+import process from "node:process";
+import * as usocket from "../../mod.ts";
+import { type BenchArgs, now, parseArgs, readCount, report } from "./args.ts";
+
+type Socket = usocket.Socket;
+const HOST = "127.0.0.1";
+
+function tcpPingpong(a: BenchArgs, timeout: number | null): string {
+  const s = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM);
+  s.setsockopt(usocket.IPPROTO_TCP, usocket.TCP_NODELAY, 1);
+  s.settimeout(10);
+  s.connect([HOST, a.port]);
+  s.settimeout(timeout);
+  const msg = new Uint8Array(a.size), buf = new Uint8Array(a.size);
+  let t0 = 0;
+  for (let i = 0, total = a.warm + a.n; i < total; i++) {
+    if (i === a.warm) t0 = now();
+    s.sendall(msg);
+    if (s.readinto(buf) !== a.size) throw new Error("short read");
+  }
+  const t = now() - t0;
+  s.close();
+  return report(a.n, a.n * a.size * 2, t / 1000);
+}
+
+function udpPingpong(a: BenchArgs, timeout: number | null): string {
+  const s = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM);
+  s.bind([HOST, 0]);
+  s.settimeout(timeout);
+  const msg = new Uint8Array(a.size);
+  const peer: usocket.Address = [HOST, a.port];
+  let t0 = 0;
+  for (let i = 0, total = a.warm + a.n; i < total; i++) {
+    if (i === a.warm) t0 = now();
+    s.sendto(msg, peer);
+    const [data] = s.recvfrom(a.size);
+    if (data.length !== a.size) throw new Error("short datagram");
+  }
+  const t = now() - t0;
+  s.close();
+  return report(a.n, a.n * a.size * 2, t / 1000);
+}
+
+function connect(port: number): Socket {
+  const s = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM);
+  s.connect([HOST, port]);
+  return s;
+}
+
+function bulkSend(a: BenchArgs): string {
+  const s = connect(a.port);
+  // As every client (Bun sets it by default): a 64 KiB write is more than the
+  // loopback MSS, and Nagle would hold back the tail of each one.
+  s.setsockopt(usocket.IPPROTO_TCP, usocket.TCP_NODELAY, 1);
+  const chunk = new Uint8Array(a.size).fill(120);
+  const total = a.warm + a.n;
+  let sent = 0, t0 = 0;
+  while (sent < total) {
+    if (t0 === 0 && sent >= a.warm) t0 = now();
+    const k = Math.min(a.size, total - sent);
+    s.sendall(k === a.size ? chunk : chunk.subarray(0, k));
+    sent += k;
+  }
+  s.shutdown(usocket.SHUT_WR);
+  const ack = new Uint8Array(8);
+  if (s.readinto(ack) !== 8) throw new Error("no ack from the sink");
+  const t = now() - t0;
+  s.close();
+  if (readCount(ack) !== total) throw new Error(`sink counted ${readCount(ack)} bytes, sent ${total}`);
+  return report(a.n / a.size, a.n, t / 1000);
+}
+
+function bulkReadinto(a: BenchArgs): string {
+  const s = connect(a.port);
+  const buf = new Uint8Array(a.size);
+  let total = 0, mark = 0, t0 = 0;
+  for (;;) {
+    if (t0 === 0 && total >= a.warm) {
+      t0 = now();
+      mark = total;
+    }
+    const r = s.readinto(buf)!;
+    if (r === 0) break;
+    total += r;
+  }
+  const t = now() - t0;
+  s.close();
+  if (total !== a.warm + a.n) throw new Error(`received ${total} bytes, expected ${a.warm + a.n}`);
+  return report((total - mark) / a.size, total - mark, t / 1000);
+}
+
+function bulkRecv(a: BenchArgs): string {
+  const s = connect(a.port);
+  let total = 0, mark = 0, t0 = 0;
+  for (;;) {
+    if (t0 === 0 && total >= a.warm) {
+      t0 = now();
+      mark = total;
+    }
+    const r = s.recv(a.size).length;
+    if (r === 0) break;
+    total += r;
+  }
+  const t = now() - t0;
+  s.close();
+  if (total !== a.warm + a.n) throw new Error(`received ${total} bytes, expected ${a.warm + a.n}`);
+  return report((total - mark) / a.size, total - mark, t / 1000);
+}
+
+function churn(a: BenchArgs): string {
+  const addr: usocket.Address = [HOST, a.port];
+  let t0 = 0;
+  for (let i = 0, total = a.warm + a.n; i < total; i++) {
+    if (i === a.warm) t0 = now();
+    const s = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM);
+    s.connect(addr);
+    if (s.recv(16).length !== 0) throw new Error("expected EOF");
+    s.close();
+  }
+  return report(a.n, 0, (now() - t0) / 1000);
+}
+
+function pollCost(a: BenchArgs): string {
+  const socks: Socket[] = [];
+  while (socks.length < a.n) socks.push(...usocket.socketpair());
+  while (socks.length > a.n) socks.pop()!.close();
+  const p = usocket.select.poll<Socket>();
+  for (const s of socks) p.register(s, usocket.select.POLLIN);
+  // 100 ms untimed (the JIT), then batches of doubling size for 300 ms.
+  for (const w0 = now(); now() - w0 < 100;) p.poll(0);
+  let calls = 0, batch = 1;
+  const t0 = now();
+  let t = t0;
+  while (t - t0 < 300) {
+    for (let i = 0; i < batch; i++) {
+      if (p.poll(0).length !== 0) throw new Error("something ready");
+    }
+    calls += batch;
+    t = now();
+    if (batch < 65536) batch *= 2;
+  }
+  for (const s of socks) s.close();
+  return report(calls, 0, (t - t0) / 1000);
+}
+
+const a = parseArgs(process.argv.slice(2));
+const timeout = a.opt === "timeout" ? 5 : null;
+const out = a.workload === "tcp_pingpong"
+  ? tcpPingpong(a, timeout)
+  : a.workload === "udp_pingpong"
+  ? udpPingpong(a, timeout)
+  : a.workload === "bulk_send"
+  ? bulkSend(a)
+  : a.workload === "bulk_readinto"
+  ? bulkReadinto(a)
+  : a.workload === "bulk_recv"
+  ? bulkRecv(a)
+  : a.workload === "churn"
+  ? churn(a)
+  : a.workload === "poll"
+  ? pollCost(a)
+  : null;
+if (out === null) throw new Error(`unknown workload ${a.workload}`);
+console.log(out);

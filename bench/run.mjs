@@ -1,0 +1,771 @@
+#!/usr/bin/env node
+// The usocket benchmark: workload × implementation, one table, median of runs.
+//
+//   node bench/run.mjs [--quick | --full] [--runs=N] [--only=w1,w2] [--impl=i1,i2] [--no-strace] [--out=file.md]
+//   (npm run bench; BENCH_MODE=quick|full works too)
+//
+// For every workload it starts ONE peer process (bench/c/peer.c, built here
+// with `cc -O2` into bench/build/; a Node fallback if there is no compiler)
+// and runs every client against it, each run a new client process, runs
+// interleaved across implementations. Loopback only (127.0.0.1). Every client
+// has a wall-clock limit and is killed past it; peers exit on their own when
+// their stdin closes (they are also killed if they linger). Prints the table,
+// the targets and the syscall counts on stdout (progress on stderr) and
+// writes the same as markdown to bench/RESULTS.md.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { dirname, join, relative } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(BENCH, "..");
+const BUILD = join(BENCH, "build");
+const bin = (name) => join(ROOT, "node_modules", ".bin", name);
+const log = (...a) => console.error(...a);
+
+// ---------- options ----------
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const value = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+if (flag("help") || flag("h")) {
+  console.log(
+    "usage: node bench/run.mjs [--quick|--full] [--runs=N] [--only=w1,w2] [--impl=i1,i2] [--no-strace] [--out=file.md]",
+  );
+  process.exit(0);
+}
+const mode = flag("quick") ? "quick" : flag("full") ? "full" : (process.env.BENCH_MODE ?? "default");
+const MiB = 1 << 20;
+// [timed, warm-up] counts. Warm-ups are long because the JITs need them: with
+// 2 000 warm-up round trips usocket's TCP ping-pong ran 8-10% slower than at
+// steady state, and on Bun its UDP ping-pong still took 16.9 instead of 12.2 µs
+// per round trip after 10 000 (its call chain reaches the top tier later than a
+// bare FFI loop); from about 30 000 on, both are at steady state.
+const SCALE = {
+  quick: {
+    runs: 3,
+    pp1: [5_000, 30_000],
+    pp2: [2_000, 5_000],
+    bulk: [128 * MiB, 64 * MiB],
+    churn1: [1_000, 2_000],
+    churn2: [1_000, 1_000],
+  },
+  default: {
+    runs: 3,
+    pp1: [20_000, 30_000],
+    pp2: [10_000, 5_000],
+    bulk: [512 * MiB, 128 * MiB],
+    churn1: [5_000, 5_000],
+    churn2: [3_000, 2_000],
+  },
+  full: {
+    runs: 5,
+    pp1: [50_000, 50_000],
+    pp2: [20_000, 20_000],
+    bulk: [1024 * MiB, 128 * MiB],
+    churn1: [10_000, 10_000],
+    churn2: [10_000, 5_000],
+  },
+}[mode];
+if (!SCALE) throw new Error(`unknown mode ${mode}: quick, default or full`);
+const RUNS = Number(value("runs") ?? SCALE.runs);
+// Loopback bulk runs are bimodal here (most near 3.7 GB/s, some near 2.3 GB/s,
+// per connection, whatever the client, C included): more runs keep the median robust.
+const BULK_RUNS = RUNS + 4;
+const ONLY = value("only")?.split(",");
+const IMPL_ONLY = value("impl")?.split(",");
+const CLIENT_LIMIT_MS = 120_000;
+
+// ---------- environment ----------
+
+function sh(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 30_000, ...opts });
+  return r.error ? null : r;
+}
+const which = (name) => {
+  const r = sh("sh", ["-c", `command -v ${name}`]);
+  return r && r.status === 0 ? r.stdout.trim() : null;
+};
+const firstLine = (s) => (s ?? "").split("\n").find((l) => l.trim()) ?? "";
+
+const notes = [];
+const cpuModel = (() => {
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"));
+    if (m) return m[1].trim();
+  } catch { /* not Linux */ }
+  return os.cpus()[0]?.model ?? "unknown CPU";
+})();
+const cores = os.availableParallelism?.() ?? os.cpus().length;
+const nofile = Number(sh("sh", ["-c", "ulimit -n"])?.stdout.trim()) || null;
+
+const DENO = existsSync(bin("deno")) ? bin("deno") : which("deno");
+const BUN = existsSync(bin("bun")) ? bin("bun") : which("bun");
+const CC = which("cc") ?? which("gcc") ?? which("clang");
+const TASKSET = which("taskset");
+
+/** The CPUs this process may run on (from taskset), or null. */
+function allowedCpus() {
+  if (!TASKSET) return null;
+  const m = /list:\s*([\d,\-]+)/.exec(sh(TASKSET, ["-cp", String(process.pid)])?.stdout ?? "");
+  if (!m) return null;
+  const cpus = [];
+  for (const part of m[1].split(",")) {
+    const [a, b] = part.split("-").map(Number);
+    for (let c = a; c <= (b ?? a); c++) cpus.push(c);
+  }
+  return cpus;
+}
+const CPUS = allowedCpus();
+// Client on one CPU, peer on another ("2 CPUs"), or both on the client's ("1 CPU").
+const CLIENT_CPU = CPUS?.[0] ?? null;
+const PEER_CPU = CPUS && CPUS.length >= 2 ? CPUS[1] : null;
+const STRACE = flag("no-strace") ? null : which("strace");
+
+const versions = {
+  machine: `${cpuModel}, ${cores} cores (as seen by this process), ${
+    Math.round(os.totalmem() / 2 ** 30)
+  } GiB, ${os.type()} ${os.release()} ${os.arch()}`,
+  deno: DENO ? firstLine(sh(DENO, ["--version"])?.stdout) : "absent",
+  bun: BUN ? `bun ${firstLine(sh(BUN, ["--version"])?.stdout)}` : "absent",
+  node: `node ${process.version}`,
+  cc: CC ? firstLine(sh(CC, ["--version"])?.stdout) : "absent",
+  strace: STRACE ? firstLine(sh(STRACE, ["-V"])?.stdout) : flag("no-strace") ? "not used (--no-strace)" : "absent",
+};
+
+// ---------- build ----------
+
+function build() {
+  if (!CC) {
+    notes.push("No C compiler (cc/gcc/clang): C rows skipped, ratios to C unavailable, Node fallback peer used.");
+    return false;
+  }
+  mkdirSync(BUILD, { recursive: true });
+  for (const name of ["peer", "client"]) {
+    const src = join(BENCH, "c", `${name}.c`), out = join(BUILD, name);
+    if (existsSync(out) && statSync(out).mtimeMs > statSync(src).mtimeMs) continue;
+    const r = sh(CC, ["-O2", "-Wall", "-o", out, src]);
+    if (!r || r.status !== 0) {
+      notes.push(`${CC} -O2 ${relative(ROOT, src)} failed: C rows skipped, Node fallback peer used.`);
+      log(r?.stderr ?? "");
+      return false;
+    }
+  }
+  return true;
+}
+const haveC = build();
+const PEER = haveC ? [join(BUILD, "peer")] : [process.execPath, join(BENCH, "peers", "node_peer.mjs")];
+
+// ---------- implementations and workloads ----------
+
+const PINGPONG = new Set(["tcp_pingpong", "udp_pingpong"]);
+const usocketDeno = DENO && [DENO, "run", "--allow-ffi", join(BENCH, "clients", "usocket_client.ts")];
+const usocketBun = BUN && [BUN, join(BENCH, "clients", "usocket_client.ts")];
+const ffiDeno = DENO && [DENO, "run", "--allow-ffi", join(BENCH, "clients", "ffi_client.ts")];
+const ffiBun = BUN && [BUN, join(BENCH, "clients", "ffi_client.ts")];
+const IMPLS = [
+  { id: "c", label: "C (cc -O2, blocking)", cmd: haveC && [join(BUILD, "client")] },
+  { id: "ffi-deno", label: "raw libc FFI on Deno (reference)", cmd: ffiDeno, ref: true },
+  { id: "ffi-bun", label: "raw libc FFI on Bun (reference)", cmd: ffiBun, ref: true },
+  { id: "usocket-deno", label: "usocket on Deno", cmd: usocketDeno },
+  { id: "usocket-deno-t", label: "usocket on Deno, settimeout(5)", cmd: usocketDeno, opt: "timeout", only: PINGPONG },
+  { id: "usocket-bun", label: "usocket on Bun", cmd: usocketBun },
+  { id: "usocket-bun-t", label: "usocket on Bun, settimeout(5)", cmd: usocketBun, opt: "timeout", only: PINGPONG },
+  {
+    id: "deno",
+    label: "Deno.connect / listenDatagram",
+    native: true,
+    cmd: DENO && [DENO, "run", "--allow-net=127.0.0.1", "--unstable-net", join(BENCH, "clients", "deno_client.ts")],
+  },
+  {
+    id: "bun",
+    label: "Bun.connect / udpSocket",
+    cmd: BUN && [BUN, join(BENCH, "clients", "bun_client.ts")],
+    native: true,
+  },
+  {
+    id: "node",
+    label: "Node net / dgram",
+    cmd: [process.execPath, join(BENCH, "clients", "node_client.mjs")],
+    native: true,
+  },
+].filter((i) => !IMPL_ONLY || IMPL_ONLY.includes(i.id));
+for (const i of IMPLS) if (!i.cmd) notes.push(`${i.label}: skipped (runtime or compiler missing).`);
+
+const [bulk, WARM_BULK] = SCALE.bulk;
+// place: "2" = client and peer on two CPUs, "1" = both on one CPU (no cross-CPU wake-up).
+// refs: whether the raw-FFI reference rows run too.
+const pingpong = (proto, place) => ({
+  id: `${proto}_pingpong_${place}cpu`,
+  label: `${proto.toUpperCase()} ping-pong 64 B, ${place} CPU${place === "2" ? "s" : ""}`,
+  client: `${proto}_pingpong`,
+  peer: [proto === "tcp" ? "echo" : "udp-echo"],
+  n: SCALE[`pp${place}`][0],
+  warm: SCALE[`pp${place}`][1],
+  size: 64,
+  unit: "round trip",
+  place,
+  refs: place === "1",
+});
+const bulkload = (client, label, peer) => ({
+  id: client,
+  label: `${label} ${bulk / MiB} MiB`,
+  client,
+  peer,
+  n: bulk,
+  warm: WARM_BULK,
+  size: 65536,
+  unit: "64 KiB",
+  place: "2",
+  refs: true,
+  runs: BULK_RUNS,
+});
+const churnload = (place) => ({
+  id: `churn_${place}cpu`,
+  label: `connection churn, ${place} CPU${place === "2" ? "s" : ""}`,
+  client: "churn",
+  peer: ["accept-close"],
+  n: SCALE[`churn${place}`][0],
+  warm: SCALE[`churn${place}`][1],
+  size: 0,
+  unit: "connection",
+  place,
+  refs: place === "1",
+});
+const WORKLOADS = [
+  pingpong("tcp", "2"),
+  pingpong("tcp", "1"),
+  pingpong("udp", "2"),
+  pingpong("udp", "1"),
+  bulkload("bulk_send", "bulk send, 64 KiB sendall,", ["sink"]),
+  bulkload("bulk_readinto", "bulk receive, readinto 64 KiB,", ["source", String(bulk + WARM_BULK)]),
+  bulkload("bulk_recv", "bulk receive, recv(65536),", ["source", String(bulk + WARM_BULK)]),
+  churnload("2"),
+  churnload("1"),
+  ...[10, 1000, 10000].map((n) => ({
+    id: `poll_${n}`,
+    label: `poll(0), ${n} sockets registered`,
+    client: "poll",
+    peer: null,
+    n,
+    warm: 0,
+    size: 0,
+    unit: "poll(0)",
+    place: "1",
+    impls: ["c", "ffi-deno", "ffi-bun", "usocket-deno", "usocket-bun"],
+    refs: true,
+  })),
+].filter((w) => !ONLY || ONLY.includes(w.id) || ONLY.includes(w.client));
+
+const hasSelect = existsSync(join(ROOT, "src", "select.ts"));
+for (const w of WORKLOADS) {
+  if (w.client === "poll" && !hasSelect) w.skip = "src/select.ts does not exist";
+  else if (w.client === "poll" && nofile !== null && nofile < w.n + 256) {
+    w.skip = `RLIMIT_NOFILE (ulimit -n) is ${nofile}, needs ${w.n + 256}`;
+  } else if (w.place === "1" && CLIENT_CPU === null && w.client !== "poll") {
+    w.skip = "taskset not found: cannot pin to one CPU";
+  }
+  if (w.skip) notes.push(`${w.label}: skipped (${w.skip}).`);
+}
+
+function implsFor(w) {
+  return IMPLS.filter((i) =>
+    i.cmd && (!i.only || i.only.has(w.client)) && (!w.impls || w.impls.includes(i.id)) && (!i.ref || w.refs)
+  );
+}
+
+// ---------- processes ----------
+
+/** Starts the peer; resolves with its port. The peer exits when its stdin closes. */
+function startPeer(w) {
+  const args = [...PEER, ...w.peer];
+  const cpu = w.place === "1" ? CLIENT_CPU : PEER_CPU;
+  const cmd = cpu !== null && !w.unpinned ? [TASKSET, "-c", String(cpu), ...args] : args;
+  const child = spawn(cmd[0], cmd.slice(1), { stdio: ["pipe", "pipe", "inherit"] });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const port = new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error("peer did not print its port within 10 s")), 10_000);
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /PORT (\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`peer exited (${code}) before printing its port`)));
+  });
+  return { child, exited, port };
+}
+
+async function stopPeer(p) {
+  p.child.stdin.end();
+  const ok = await Promise.race([p.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 5000))]);
+  if (!ok) {
+    notes.push(`peer pid ${p.child.pid} did not exit 5 s after its stdin closed: killed`);
+    p.child.kill("SIGKILL");
+    await p.exited;
+  }
+}
+
+/** One client run; returns {ops, bytes, seconds} or {error}. */
+function runClient(impl, w, port, extra = {}) {
+  const args = [w.client, String(port), String(extra.n ?? w.n), String(extra.warm ?? w.warm), String(w.size)];
+  if (impl.opt) args.push(impl.opt);
+  let cmd = [...impl.cmd, ...args];
+  if (CLIENT_CPU !== null && !w.unpinned) cmd = [TASKSET, "-c", String(CLIENT_CPU), ...cmd];
+  if (extra.wrap) cmd = [...extra.wrap, ...cmd];
+  const r = spawnSync(cmd[0], cmd.slice(1), {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: CLIENT_LIMIT_MS,
+    killSignal: "SIGKILL",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  if (r.error || r.status !== 0) {
+    const why = r.error?.code === "ETIMEDOUT"
+      ? `killed after ${CLIENT_LIMIT_MS / 1000} s`
+      : `exit ${r.status ?? r.signal}`;
+    return { error: `${why}: ${(r.stderr ?? "").trim().split("\n").slice(-3).join(" | ")}` };
+  }
+  const line = r.stdout.trim().split("\n").reverse().find((l) => l.startsWith("{"));
+  try {
+    return JSON.parse(line);
+  } catch {
+    return { error: `no result line in: ${r.stdout.slice(0, 200)}` };
+  }
+}
+
+// ---------- measuring ----------
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const results = []; // {w, impl, runs: [{ops, bytes, seconds}], errors: []}
+
+async function measureWorkload(w) {
+  const impls = implsFor(w);
+  const rows = impls.map((impl) => ({ w, impl, runs: [], errors: [] }));
+  results.push(...rows);
+  if (w.skip) return;
+  const peer = w.peer ? startPeer(w) : null;
+  try {
+    const port = peer ? await peer.port : 0;
+    const runs = w.runs ?? RUNS;
+    for (let r = 0; r < runs; r++) {
+      // Rotate the order each run so no implementation always follows the same one.
+      for (let k = 0; k < rows.length; k++) {
+        const row = rows[(k + r) % rows.length];
+        if (row.errors.length >= 2) continue; // give up on a client that keeps failing
+        const res = runClient(row.impl, w, port);
+        if (res.error) row.errors.push(res.error);
+        else row.runs.push(res);
+        log(`  ${w.id.padEnd(18)} run ${r + 1}/${runs}  ${row.impl.id.padEnd(15)} ${res.error ?? fmtRate(res)}`);
+      }
+    }
+  } finally {
+    if (peer) await stopPeer(peer);
+  }
+}
+
+const fmtRate = (res) => `${fmtNum(res.ops / res.seconds)} ops/s`;
+
+function summarize(row) {
+  if (row.runs.length === 0) return null;
+  const rates = row.runs.map((x) => x.ops / x.seconds);
+  const mibs = row.runs.map((x) => x.bytes / MiB / x.seconds);
+  const med = median(rates);
+  return {
+    ops: med,
+    best: Math.max(...rates),
+    mib: median(mibs),
+    perOp: 1 / med,
+    spread: (Math.max(...rates) - Math.min(...rates)) / med,
+    n: row.runs.length,
+  };
+}
+
+// ---------- syscalls per round trip ----------
+
+const SC_SHORT = 500, SC_LONG = 3000;
+/** Syscalls that move data or wait for a socket; the rest (futex, madvise, mmap…) is the runtime's housekeeping. */
+const IO_SYSCALLS = new Set([
+  "sendto",
+  "recvfrom",
+  "sendmsg",
+  "recvmsg",
+  "sendmmsg",
+  "recvmmsg",
+  "read",
+  "write",
+  "readv",
+  "writev",
+  "poll",
+  "ppoll",
+  "select",
+  "pselect6",
+  "epoll_wait",
+  "epoll_pwait",
+  "epoll_pwait2",
+  "epoll_ctl",
+  "io_uring_enter",
+]);
+
+/** Parses `strace -c` output into {syscall: calls}. */
+function parseStraceCounts(text) {
+  const out = {};
+  for (const line of text.split("\n")) {
+    const m = /^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?([a-z_0-9]+)\s*$/.exec(line);
+    if (m && m[2] !== "total") out[m[2]] = Number(m[1]);
+  }
+  return out;
+}
+
+async function countSyscalls() {
+  const rows = [];
+  if (!STRACE) {
+    notes.push(
+      flag("no-strace")
+        ? "syscalls per round trip not counted (--no-strace)."
+        : "strace not found: syscalls per round trip not counted (apt-get install strace to get them).",
+    );
+    return rows;
+  }
+  const tmp = mkdtempSync(join(os.tmpdir(), "usocket-bench-"));
+  try {
+    for (const client of ["tcp_pingpong", "udp_pingpong"]) {
+      // Not pinned: strace and the client must not share one CPU.
+      const w = { client, peer: [client === "tcp_pingpong" ? "echo" : "udp-echo"], size: 64, unpinned: true };
+      const peer = startPeer(w);
+      try {
+        const port = await peer.port;
+        for (const impl of IMPLS.filter((i) => i.cmd && !i.ref && (!i.only || i.only.has(client)))) {
+          // The difference between a short and a long run is the per-round-trip
+          // count, free of start-up and exit syscalls.
+          const counts = [];
+          for (const n of [SC_SHORT, SC_LONG]) {
+            const file = join(tmp, `${impl.id}-${client}-${n}.txt`);
+            const res = runClient(impl, w, port, {
+              n,
+              warm: 200,
+              wrap: [STRACE, "-f", "-c", "-o", file],
+            });
+            if (res.error) {
+              counts.push(null);
+              log(`  strace ${impl.id} ${client}: ${res.error}`);
+              break;
+            }
+            counts.push(parseStraceCounts(readFileSync(file, "utf8")));
+          }
+          if (counts.includes(null)) continue;
+          const per = {};
+          for (const name of new Set([...Object.keys(counts[0]), ...Object.keys(counts[1])])) {
+            const d = ((counts[1][name] ?? 0) - (counts[0][name] ?? 0)) / (SC_LONG - SC_SHORT);
+            if (Math.abs(d) >= 0.05) per[name] = d;
+          }
+          const total = Object.values(per).reduce((a, b) => a + b, 0);
+          const io = Object.entries(per).filter(([k]) => IO_SYSCALLS.has(k)).reduce((a, [, v]) => a + v, 0);
+          rows.push({ client, impl, per, total, io });
+          log(`  strace ${client.padEnd(13)} ${impl.id.padEnd(15)} ${io.toFixed(2)} I/O, ${total.toFixed(2)} in all`);
+        }
+      } finally {
+        await stopPeer(peer);
+      }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+// ---------- formatting ----------
+
+function fmtNum(x) {
+  if (!Number.isFinite(x)) return "—";
+  if (x >= 1e6) return `${(x / 1e6).toFixed(2)} M`;
+  if (x >= 1e4) return `${(x / 1e3).toFixed(1)} k`;
+  if (x >= 100) return x.toFixed(0);
+  return x.toFixed(2);
+}
+
+function fmtTime(s) {
+  if (s >= 1e-3) return `${(s * 1e3).toFixed(2)} ms`;
+  if (s >= 1e-6) return `${(s * 1e6).toFixed(2)} µs`;
+  return `${(s * 1e9).toFixed(0)} ns`;
+}
+
+function tableRows() {
+  const out = [];
+  for (const w of WORKLOADS) {
+    const rows = results.filter((r) => r.w === w);
+    const cRow = rows.find((r) => r.impl.id === "c");
+    const c = cRow && summarize(cRow);
+    for (const row of rows) {
+      const s = summarize(row);
+      const ratio = s && c ? s.ops / c.ops : null;
+      const bestRatio = s && c ? s.best / c.best : null;
+      out.push([
+        w.label,
+        row.impl.label,
+        s ? fmtNum(s.ops) : w.skip ? "skipped" : "failed",
+        s ? `${fmtTime(s.perOp)}/${w.unit}` : "",
+        s && s.mib > 0 ? fmtNum(s.mib) : "—",
+        ratio === null ? "—" : `${ratio.toFixed(2)}×`,
+        bestRatio === null ? "—" : `${bestRatio.toFixed(2)}×`,
+        s ? `±${((s.spread / 2) * 100).toFixed(0)}% (${s.n})` : row.errors[0]?.slice(0, 60) ?? "",
+      ]);
+      row.summary = s;
+      row.ratio = ratio;
+    }
+  }
+  return out;
+}
+
+const HEAD = ["workload", "implementation", "ops/s", "time per op", "MiB/s", "× C", "best/best", "spread (runs)"];
+const RIGHT = [false, false, true, true, true, true, true, true];
+
+function textTable(rows) {
+  const all = [HEAD, ...rows];
+  const widths = HEAD.map((_, i) => Math.max(...all.map((r) => [...r[i]].length)));
+  const pad = (s, i) => (RIGHT[i] ? s.padStart(widths[i]) : s.padEnd(widths[i]));
+  const lines = [all[0].map(pad).join("  "), widths.map((n) => "-".repeat(n)).join("  ")];
+  let last = null;
+  for (const r of rows) {
+    if (last !== null && r[0] !== last) lines.push("");
+    lines.push(r.map((s, i) => pad(r[0] === last && i === 0 ? "" : s, i)).join("  "));
+    last = r[0];
+  }
+  return lines.join("\n");
+}
+
+function mdTable(head, rows, right) {
+  const esc = (s) => String(s).replaceAll("|", "\\|");
+  return [
+    `| ${head.map(esc).join(" | ")} |`,
+    `| ${head.map((_, i) => (right[i] ? "---:" : "---")).join(" | ")} |`,
+    ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`),
+  ].join("\n");
+}
+
+const CLIENT_CODE = {
+  tcp_pingpong: "`sendall(msg)`, `readinto(buf)`",
+  udp_pingpong: "`sendto(msg, addr)`, `recvfrom(64)`",
+  bulk_send: "`sendall(chunk)`; `shutdown(SHUT_WR)`, read the sink's count",
+  bulk_readinto: "`readinto(buf)` until 0",
+  bulk_recv: "`recv(65536)` until empty",
+  churn: "`socket()`, `connect(addr)`, `recv(16)` (EOF), `close()`",
+  poll: "`select.poll()`, register all for POLLIN, `poll(0)`",
+};
+
+function fmtCount(n, w) {
+  if (w.unit === "64 KiB") return `${n / MiB} MiB`;
+  return `${n.toLocaleString("en-US")} ${w.unit}s`;
+}
+
+// ---------- targets ----------
+
+function targets(syscalls) {
+  const t = [];
+  const ratioOf = (wid, iid) => results.find((r) => r.w.id === wid && r.impl.id === iid)?.ratio ?? null;
+  const opsOf = (wid, iid) => results.find((r) => r.w.id === wid && r.impl.id === iid)?.summary?.ops ?? null;
+  const add = (what, measured, pass) => t.push({ what, measured, pass });
+  const ratioTarget = (wid, iid, min) => {
+    const r = ratioOf(wid, iid);
+    const w = WORKLOADS.find((x) => x.id === wid);
+    const impl = IMPLS.find((x) => x.id === iid);
+    if (!w || !impl || w.skip) return;
+    add(
+      `${w.label}: ${impl.label} ≥ ${min.toFixed(2)} × C`,
+      r === null ? "n/a" : `${r.toFixed(3)} × C`,
+      r === null ? null : r >= min,
+    );
+  };
+  const usockets = ["usocket-deno", "usocket-deno-t", "usocket-bun", "usocket-bun-t"];
+  for (const wid of ["tcp_pingpong_2cpu", "tcp_pingpong_1cpu", "udp_pingpong_2cpu", "udp_pingpong_1cpu"]) {
+    for (const iid of usockets) ratioTarget(wid, iid, 0.95);
+  }
+  for (const wid of ["bulk_send", "bulk_readinto"]) {
+    for (const iid of usockets.filter((i) => !i.endsWith("-t"))) ratioTarget(wid, iid, 0.9);
+  }
+  for (const iid of ["usocket-deno", "usocket-bun"]) ratioTarget("bulk_recv", iid, 0.8);
+  for (const w of WORKLOADS) {
+    if (w.skip) continue;
+    const natives = IMPLS.filter((i) => i.native).map((i) => [i.id, opsOf(w.id, i.id)]).filter(([, o]) => o !== null);
+    if (natives.length === 0) continue;
+    for (const iid of usockets) {
+      const mine = opsOf(w.id, iid);
+      if (mine === null) continue;
+      const [bestId, best] = natives.reduce((a, b) => (b[1] > a[1] ? b : a));
+      const impl = IMPLS.find((i) => i.id === bestId);
+      add(
+        `${w.label}: ${IMPLS.find((i) => i.id === iid).label} ahead of Deno's, Bun's and Node's own`,
+        `${(mine / best).toFixed(3)} × the best of them (${impl.label})`,
+        mine > best,
+      );
+    }
+  }
+  for (const row of syscalls.filter((s) => s.client === "tcp_pingpong" || s.client === "udp_pingpong")) {
+    if (!row.impl.id.startsWith("usocket")) continue;
+    const max = row.impl.opt === "timeout" ? 3 : 2;
+    add(
+      `${row.client === "tcp_pingpong" ? "TCP" : "UDP"} ping-pong I/O syscalls per round trip: ${row.impl.label} ${
+        max === 2 ? "= 2" : "≤ 3"
+      }`,
+      `${row.io.toFixed(2)}${
+        row.total - row.io >= 0.05 ? ` (+ ${(row.total - row.io).toFixed(2)} runtime housekeeping)` : ""
+      }`,
+      max === 2 ? Math.abs(row.io - 2) < 0.05 : row.io <= 3.05,
+    );
+  }
+  return t;
+}
+
+// ---------- main ----------
+
+const started = new Date();
+const t0 = performance.now();
+log(`usocket bench, ${mode} mode: ${RUNS} runs per cell; ${versions.machine}`);
+for (const w of WORKLOADS) {
+  log(`${w.label}${w.skip ? ` — skipped: ${w.skip}` : ""}`);
+  await measureWorkload(w);
+}
+log("syscalls per round trip (strace -f -c)");
+const syscalls = await countSyscalls();
+const elapsed = (performance.now() - t0) / 1000;
+
+const rows = tableRows();
+const tgts = targets(syscalls);
+const mark = (p) => (p === null ? "n/a" : p ? "pass" : "MISS");
+const scRows = syscalls.map((s) => [
+  s.client === "tcp_pingpong" ? "TCP ping-pong" : "UDP ping-pong",
+  s.impl.label,
+  s.io.toFixed(2),
+  s.total.toFixed(2),
+  Object.entries(s.per).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", "),
+]);
+const failures = results.filter((r) => r.errors.length).map((r) => `${r.w.label} / ${r.impl.label}: ${r.errors[0]}`);
+
+const header = [
+  `machine:  ${versions.machine}`,
+  `runtimes: ${versions.deno}; ${versions.bun}; ${versions.node}`,
+  `compiler: ${versions.cc}; strace: ${versions.strace}; RLIMIT_NOFILE ${nofile ?? "unknown"}`,
+  `mode:     ${mode}, median of ${RUNS} runs per cell (bulk ${BULK_RUNS}; each run a new client process), ${
+    elapsed.toFixed(0)
+  } s in all; peer: ${haveC ? "bench/c/peer.c" : "bench/peers/node_peer.mjs"}`,
+];
+const text = [
+  "",
+  ...header,
+  "",
+  textTable(rows),
+  "",
+  "targets:",
+  ...tgts.map((t) => `  ${mark(t.pass).padEnd(4)}  ${t.what}: ${t.measured}`),
+  "",
+  `syscalls per round trip (strace -f -c: (count of a ${SC_LONG} - count of a ${SC_SHORT} round-trip run) / ${
+    SC_LONG - SC_SHORT
+  }):`,
+  ...(scRows.length
+    ? [
+      `  ${"".padEnd(13)}  ${"".padEnd(32)} ${"I/O".padStart(6)} ${"all".padStart(6)}`,
+      ...scRows.map((r) => `  ${r[0]}  ${r[1].padEnd(32)} ${r[2].padStart(6)} ${r[3].padStart(6)}  (${r[4]})`),
+    ]
+    : ["  not counted"]),
+  ...(notes.length || failures.length ? ["", "notes:", ...[...notes, ...failures].map((n) => `  - ${n}`)] : []),
+].join("\n");
+console.log(text);
+
+const md = `# usocket benchmark results
+
+Measured ${started.toISOString().slice(0, 10)} (${started.toISOString()}) by \`node bench/run.mjs${
+  argv.length ? " " + argv.join(" ") : ""
+}\` — ${mode} mode, ${elapsed.toFixed(0)} s.
+
+- machine: ${versions.machine}
+- runtimes: ${versions.deno}; ${versions.bun}; ${versions.node}
+- compiler: ${versions.cc}; strace: ${versions.strace}; RLIMIT_NOFILE: ${nofile ?? "unknown"}
+- peer: ${
+  haveC ? "`bench/c/peer.c`" : "`bench/peers/node_peer.mjs` (no C compiler)"
+}, one process per workload, the same for every client; loopback 127.0.0.1 only
+
+Each cell is the median of ${RUNS} runs (bulk: ${BULK_RUNS}: loopback bulk throughput is bimodal here).
+Every run is a new client process that does an untimed warm-up, then the timed part (counts below).
+Runs are interleaved across implementations. "× C" is the median ops/s relative to the C client's on
+the same workload; "best/best" compares the best runs instead (less sensitive to the bimodal bulk
+runs); "spread" is (max − min) / 2 / median of the runs' ops/s. Ping-pong MiB/s counts the payload
+both ways. Every TCP client sets TCP_NODELAY for ping-pong and bulk send (Bun sets it by default; a
+64 KiB write is more than the loopback MSS, and Nagle would hold back each write's tail).
+
+Placement (\`taskset\`): the client runs on CPU ${CLIENT_CPU ?? "any"}; in "2 CPUs" rows and the bulk rows
+the peer runs on CPU ${PEER_CPU ?? "any"}, in "1 CPU" rows on the client's CPU. Across CPUs a loopback
+round trip is dominated by the cross-CPU wake-up, which hides the cost of the calls themselves; on one
+CPU that cost shows. "raw libc FFI" rows are a reference, not a product: the same loops calling
+\`libc.send\`/\`libc.recv\`/… of \`ffi/libc.ts\` directly (\`bench/clients/ffi_client.ts\`), the floor
+for any FFI socket layer; usocket minus that row is the cost of the \`Socket\` class.
+
+## Results
+
+${mdTable(HEAD, rows, RIGHT)}
+
+## Workloads
+
+${
+  mdTable(
+    ["workload", "timed", "warm-up", "peer", "client code (usocket)"],
+    WORKLOADS.map((w) => [
+      w.label,
+      w.client === "poll" ? "300 ms" : `${fmtCount(w.n, w)}`,
+      w.client === "poll" ? "100 ms" : `${fmtCount(w.warm, w)}`,
+      w.peer ? `\`peer ${w.peer.join(" ")}\`` : "none",
+      CLIENT_CODE[w.client],
+    ]),
+    [false, true, true, false, false],
+  )
+}
+
+## Targets
+
+${mdTable(["target", "measured", "result"], tgts.map((t) => [t.what, t.measured, mark(t.pass)]), [false, true, false])}
+
+## Syscalls per ping-pong round trip
+
+${
+  scRows.length
+    ? `Counted with \`strace -f -c\` on the client (all its threads), not pinned: the difference between a
+${SC_LONG} and a ${SC_SHORT} round-trip run, divided by ${
+      SC_LONG - SC_SHORT
+    }, so start-up and exit do not count. Syscalls with fewer than 0.05 per round
+trip are left out. "I/O" counts the calls that move data or wait for a socket (send/recv
+families, read/write, poll/epoll); the rest is the runtime's own housekeeping (futex, madvise, …).
+(strace slows every syscall down, which changes how often the async runtimes find
+data already there, so their counts are indicative.)
+
+${
+      mdTable(
+        ["workload", "implementation", "I/O syscalls / round trip", "all syscalls / round trip", "by syscall"],
+        scRows,
+        [
+          false,
+          false,
+          true,
+          true,
+          false,
+        ],
+      )
+    }`
+    : "Not counted: strace was not found (`apt-get install strace`), or `--no-strace` was given."
+}
+${notes.length || failures.length ? `\n## Notes\n\n${[...notes, ...failures].map((n) => `- ${n}`).join("\n")}\n` : ""}`;
+const resultsPath = value("out") ? join(process.cwd(), value("out")) : join(BENCH, "RESULTS.md");
+writeFileSync(resultsPath, md);
+// Align the tables as the project's formatter does, so `dprint check` (part of npm test) passes.
+if (existsSync(bin("dprint"))) {
+  const r = sh(bin("dprint"), ["fmt", resultsPath], { cwd: ROOT });
+  if (!r || r.status !== 0) log(`dprint fmt ${relative(ROOT, resultsPath)} failed: ${r?.stderr ?? ""}`);
+}
+log(`\nwrote ${relative(ROOT, resultsPath)}`);
