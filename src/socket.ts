@@ -594,8 +594,9 @@ export class Socket {
   }
 
   /**
-   * Accepts a connection. Maps to `accept4(2)` (`accept(2)` on macOS) and,
-   * with a timeout, `poll(2)` first.
+   * Accepts a connection. Maps to `accept4(2)` (`accept(2)` on macOS); with
+   * a timeout the kernel waits (SO_RCVTIMEO), and the new socket's inherited
+   * timeouts are cleared with `setsockopt(2)`.
    *
    * Blocks until a client connects (blocking mode), up to the timeout
    * (`OSError(ETIMEDOUT)`), or not at all (non-blocking: `OSError(EAGAIN)`).
@@ -852,8 +853,10 @@ export class Socket {
   }
 
   /**
-   * Sets the timeout of blocking operations. No syscall unless the
-   * descriptor's blocking mode changes (`fcntl(2)` F_SETFL O_NONBLOCK).
+   * Sets the timeout of blocking operations. Maps to `fcntl(2)` F_SETFL
+   * O_NONBLOCK when the blocking mode changes, and to `setsockopt(2)`
+   * SO_RCVTIMEO/SO_SNDTIMEO when the timeout changes: the descriptor carries
+   * the timeout, so a timed operation that completes in time is one syscall.
    *
    * - `null`: blocking, no timeout (exactly `setblocking(true)`);
    * - `0`: non-blocking (exactly `setblocking(false)`);
@@ -946,8 +949,8 @@ export class Socket {
 
   /**
    * Sends data; returns how many bytes were sent (possibly fewer: a short
-   * write). Maps to one `send(2)` (with `MSG_NOSIGNAL`), preceded or followed
-   * by `poll(2)` only when a timeout is set and the send buffer is full.
+   * write). Maps to one `send(2)` (with `MSG_NOSIGNAL`); with a timeout the
+   * kernel waits at most that long for room (SO_SNDTIMEO).
    *
    * Blocks until some bytes fit in the send buffer (blocking), up to the
    * timeout, or not at all (non-blocking: `OSError(EAGAIN)`). At most 1 GiB
@@ -1105,7 +1108,7 @@ export class Socket {
 
   /**
    * Receives up to `bufsize` bytes. Maps to one `recv(2)` (with a timeout,
-   * `poll(2)` first). Bytes already buffered by `readline()`/`read()` are
+   * the kernel waits at most that long: SO_RCVTIMEO). Bytes already buffered by `readline()`/`read()` are
    * returned first, without a syscall.
    *
    * Blocks until data or EOF arrive (blocking), up to the timeout
@@ -1185,7 +1188,7 @@ export class Socket {
 
   /**
    * Receives a datagram and its sender. Maps to one `recvfrom(2)` (with a
-   * timeout, `poll(2)` first); blocks like {@linkcode Socket.recv}. A datagram
+   * timeout, the kernel waits at most that long); blocks like {@linkcode Socket.recv}. A datagram
    * longer than `bufsize` is truncated (the rest is discarded by the kernel).
    *
    * @param bufsize the most bytes to return (0 to 1 GiB)
