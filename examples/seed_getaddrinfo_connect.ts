@@ -1,30 +1,33 @@
 /**
  * The MicroPython docs' getaddrinfo/connect snippet (seeds 000 and 004),
- * one to one:
+ * ported one to one:
  *
  * ```python
  * s = socket.socket()
- * s.connect(socket.getaddrinfo('www.micropython.org', 80)[0][-1])
  * # You must use getaddrinfo() even for numeric addresses
  * sockaddr = usocket.getaddrinfo('127.0.0.1', 80)[0][-1]
+ * # Now you can use that address
+ * s.connect(sockaddr)
  * ```
  *
- * Run against a local server: `deno run --allow-ffi examples/seed_getaddrinfo_connect.ts [host] [port]`
- * or `bun examples/seed_getaddrinfo_connect.ts [host] [port]` (default 127.0.0.1 80).
+ * Host and port come from the command line (default 127.0.0.1 80). Like the
+ * snippet it prints nothing: it exits 0 once connected, or with the uncaught
+ * `OSError` (e.g. `[Errno 111] ECONNREFUSED`, exit 1) when nothing listens.
+ *
+ * Run: `deno run --allow-ffi examples/seed_getaddrinfo_connect.ts [host] [port]`
+ * or `bun examples/seed_getaddrinfo_connect.ts [host] [port]`.
  *
  * @module
  */
 import process from "node:process";
-import * as socket from "../mod.ts";
+import * as usocket from "../mod.ts";
 
-const host = process.argv[2] ?? "127.0.0.1";
-const port = Number(process.argv[3] ?? 80);
+const HOST = process.argv[2] ?? "127.0.0.1";
+const PORT = Number(process.argv[3] ?? 80);
 
-const s = socket.socket();
+const s = usocket.socket();
 // You must use getaddrinfo() even for numeric addresses
-const sockaddr = socket.getaddrinfo(host, port)[0].at(-1) as socket.Address;
-console.log("sockaddr:", JSON.stringify(sockaddr));
+const sockaddr = usocket.getaddrinfo(HOST, PORT)[0].at(-1) as usocket.Address;
 // Now you can use that address
 s.connect(sockaddr);
-console.log("connected:", String(s));
-s.close();
+s.close(); // (the snippet ends here; MicroPython closes it when collected)

@@ -1,11 +1,16 @@
 /**
- * `unc`: a small netcat built only on usocket. Connects to (or listens on) a
- * TCP or UDP port and copies stdin to the socket and the socket to stdout,
- * multiplexing both with `usocket.select.poll()` on one thread.
+ * `unc`: a small netcat built only on usocket. It connects to (or, with `-l`,
+ * listens on) a TCP or UDP port and copies stdin to the socket and the socket
+ * to stdout, on one thread: the socket is non-blocking and one
+ * `usocket.select.poll()` waits on it and on stdin, so a peer that answers
+ * while unc is still sending (an echo server, say) never deadlocks it.
  *
  * ```sh
  * deno run --allow-ffi --allow-read examples/unc.ts [options] host port
  * bun examples/unc.ts [options] host port
+ *
+ * bun examples/unc.ts -l 127.0.0.1 9000 &
+ * echo hello | deno run --allow-ffi --allow-read examples/unc.ts -w 2 127.0.0.1 9000
  * ```
  *
  * Run with `--help` for the options.
@@ -14,25 +19,39 @@
  */
 import { readSync, writeSync } from "node:fs";
 import process from "node:process";
+import { isatty } from "node:tty";
 import * as usocket from "../mod.ts";
 
 const USAGE = `unc — a small netcat on usocket (Deno and Bun)
 
 usage:
   unc [-u] [-4|-6] [-w secs] host port       connect to host:port
-  unc -l [-u] [-4|-6] [-w secs] [host] port  listen on host:port (default: any address), serve one peer
+  unc -l [-u] [-4|-6] [-w secs] [host] port  listen on host:port (default host: any), serve one peer
 
-Copies stdin to the socket and the socket to stdout until both are done.
+Copies stdin to the socket and the socket to stdout.
 
 options:
-  -l         listen instead of connecting
-  -u         UDP instead of TCP
-  -4, -6     IPv4 only / IPv6 only
-  -w secs    timeout: for connecting or accepting, and exit after secs idle
-  -h, --help this text
+  -l         listen instead of connecting; the bound address is printed on
+             stderr ("listening on [host,port]"), so port 0 is usable
+  -u         UDP instead of TCP (listening, the first datagram picks the peer)
+  -4, -6     IPv4 only / IPv6 only (host names are resolved with getaddrinfo;
+             connecting tries each address in turn)
+  -w secs    timeout: bounds connecting, accepting and the first datagram,
+             and unc exits after secs without any traffic (status 1 if
+             stdin data was still waiting for the peer to read)
+  -h, --help this text; single-letter options combine (-lu, -w5)
 
-After stdin ends, a TCP connection is half-closed (shutdown SHUT_WR), so the
-peer sees EOF; unc exits when the peer closes (TCP) or, with -w, when idle.`;
+TCP: when stdin ends, unc half-closes the connection (shutdown SHUT_WR) so
+the peer reads EOF. It exits once the peer has sent EOF and stdin has ended
+(so both directions are copied whole), or as soon as the peer has sent EOF
+when stdin is a terminal; or after -w idle.
+UDP: each read of stdin is one datagram; unc exits after -w idle, or when
+stdin ends if no -w is given.
+Exit status: 0 done, 1 socket error (OSError), 2 bad usage.`;
+
+const { select } = usocket;
+const { POLLIN, POLLOUT, POLLERR, POLLHUP, POLLNVAL } = select;
+const { EAGAIN } = usocket.errno;
 
 /** Parsed command line. */
 interface Options {
@@ -57,116 +76,203 @@ function parse(argv: string[]): Options {
     if (a === "-h" || a === "--help") {
       console.log(USAGE);
       process.exit(0);
-    } else if (a === "-l") o.listen = true;
-    else if (a === "-u") o.udp = true;
-    else if (a === "-4") o.family = usocket.AF_INET;
-    else if (a === "-6") o.family = usocket.AF_INET6;
-    else if (a === "-w") {
-      const t = Number(argv[++i]);
-      if (!(t > 0) || !Number.isFinite(t)) fail("-w needs a number of seconds > 0");
-      o.timeout = t;
-    } else if (a.startsWith("-") && a !== "-") fail(`unknown option ${a}`);
-    else rest.push(a);
+    }
+    if (a === "--") {
+      rest.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith("-") || a === "-" || a.startsWith("--")) {
+      if (a.startsWith("--")) fail(`unknown option ${a}`);
+      rest.push(a);
+      continue;
+    }
+    for (let j = 1; j < a.length; j++) {
+      const f = a[j];
+      if (f === "l") o.listen = true;
+      else if (f === "u") o.udp = true;
+      else if (f === "4") o.family = usocket.AF_INET;
+      else if (f === "6") o.family = usocket.AF_INET6;
+      else if (f === "h") {
+        console.log(USAGE);
+        process.exit(0);
+      } else if (f === "w") {
+        const v = j + 1 < a.length ? a.slice(j + 1) : argv[++i];
+        const t = Number(v);
+        if (v === undefined || !(t > 0) || !Number.isFinite(t)) fail("-w needs a number of seconds > 0");
+        o.timeout = t;
+        break;
+      } else fail(`unknown option -${f}`);
+    }
   }
-  if (rest.length === 2) [o.host, o.port] = [rest[0], Number(rest[1])];
-  else if (rest.length === 1 && o.listen) o.port = Number(rest[0]);
-  else fail(o.listen ? "need [host] port" : "need host and port");
-  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) fail("port must be 0-65535");
+  if (rest.length === 2) o.host = rest[0];
+  else if (!(rest.length === 1 && o.listen)) fail(o.listen ? "need [host] port" : "need host and port");
+  const p = rest[rest.length - 1];
+  o.port = /^\d{1,5}$/.test(p) ? Number(p) : -1;
+  if (o.port < 0 || o.port > 65535 || (o.port === 0 && !o.listen)) fail(`bad port ${JSON.stringify(p)}`);
   return o;
 }
 
-/** Resolves `host` (null: the wildcard, for listening) into a socket family and address. */
-function resolve(o: Options): [number, usocket.Address] {
-  const type = o.udp ? usocket.SOCK_DGRAM : usocket.SOCK_STREAM;
-  const flags = o.listen ? usocket.AI_PASSIVE : 0;
+/** Connects to the first address of `host` that accepts (as nc does), or raises the last error. */
+function connect(o: Options, type: number): usocket.Socket {
+  const infos = usocket.getaddrinfo(o.host, o.port, o.family, type);
+  let last: unknown;
+  for (const [af, , proto, , addr] of infos) {
+    const s = usocket.socket(af, type, proto);
+    try {
+      s.settimeout(o.timeout);
+      s.connect(addr);
+      return s;
+    } catch (e) {
+      s.close();
+      if (!(e instanceof usocket.OSError)) throw e;
+      last = e;
+    }
+  }
+  throw last;
+}
+
+/** Binds and waits for the one peer: accept (TCP), or the first datagram (UDP, written to stdout). */
+function listen(o: Options, type: number): usocket.Socket {
+  // no host: the wildcard of -6, else of IPv4
   const family = o.family || (o.host === null ? usocket.AF_INET : 0);
-  const [ai] = usocket.getaddrinfo(o.host, o.port, family, type, 0, flags);
-  return [ai[0], ai[4]];
+  const [[af, , proto, , addr]] = usocket.getaddrinfo(o.host, o.port, family, type, 0, usocket.AI_PASSIVE);
+  const s = usocket.socket(af, type, proto);
+  try {
+    s.setsockopt(usocket.SOL_SOCKET, usocket.SO_REUSEADDR, 1);
+    s.bind(addr);
+    if (!o.udp) s.listen(1);
+    s.settimeout(o.timeout);
+    console.error(`unc: listening on ${JSON.stringify(s.getsockname())}`);
+    if (o.udp) {
+      const [data, from] = s.recvfrom(65535);
+      console.error(`unc: datagram from ${JSON.stringify(from)}`);
+      writeAll(data);
+      s.connect(from!); // from now on, talk only to that peer
+      return s;
+    }
+    const [conn, peer] = s.accept();
+    console.error(`unc: connection from ${JSON.stringify(peer)}`);
+    s.close();
+    return conn;
+  } catch (e) {
+    s.close();
+    throw e;
+  }
 }
 
-/** Opens the connected socket: connect, or listen and take one peer. */
-function open(o: Options): usocket.Socket {
-  const [af, addr] = resolve(o);
-  const type = o.udp ? usocket.SOCK_DGRAM : usocket.SOCK_STREAM;
-  const s = usocket.socket(af, type);
-  s.settimeout(o.timeout);
-  if (!o.listen) {
-    s.connect(addr);
-    return s;
-  }
-  s.setsockopt(usocket.SOL_SOCKET, usocket.SO_REUSEADDR, 1);
-  s.bind(addr);
-  if (!o.udp) s.listen(1);
-  console.error(`unc: listening on ${JSON.stringify(s.getsockname())}`);
-  if (o.udp) {
-    // the first datagram names the peer; print it, then talk only to that peer
-    const [data, from] = s.recvfrom(65535);
-    writeAll(data);
-    s.connect(from!);
-    return s;
-  }
-  const [conn, peer] = s.accept();
-  console.error(`unc: connection from ${JSON.stringify(peer)}`);
-  s.close();
-  conn.settimeout(o.timeout);
-  return conn;
-}
-
+/** Writes all of `data` to stdout, waiting with poll if stdout is a non-blocking pipe. */
 function writeAll(data: Uint8Array): void {
-  for (let off = 0; off < data.length;) off += writeSync(1, data, off, data.length - off);
+  for (let off = 0; off < data.length;) {
+    try {
+      off += writeSync(1, data, off, data.length - off);
+    } catch (e) {
+      if ((e as { code?: string }).code !== "EAGAIN") throw e;
+      select.select([], [1], [], 5);
+    }
+  }
 }
 
-/** Copies stdin → sock and sock → stdout until both directions are done (or idle for -w). */
+/** One read of stdin: the count (0 at EOF), or -1 when nothing is ready (non-blocking stdin). */
+function readStdin(buf: Uint8Array): number {
+  try {
+    return readSync(0, buf, 0, buf.length, null);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === "EAGAIN") return -1;
+    if (code === "EOF" || code === "EBADF") return 0; // no stdin at all: as if empty
+    throw e;
+  }
+}
+
+/**
+ * Copies stdin → sock and sock → stdout. TCP: until both directions are done
+ * (stdin ended and was all sent, and the peer sent EOF) — with a terminal
+ * on stdin, until the peer's EOF; UDP: until stdin ends (without -w). Either
+ * way, until nothing happens for -w seconds.
+ * Stdin is read only when everything read before has been sent, so memory
+ * stays bounded and a slow peer slows the reading of stdin.
+ */
 function pump(sock: usocket.Socket, o: Options): void {
-  const { select } = usocket;
+  sock.setblocking(false);
   const p = select.poll();
-  const buf = new Uint8Array(65536);
-  let stdinOpen = true;
-  p.register(0, select.POLLIN);
-  p.register(sock, select.POLLIN);
+  const inBuf = new Uint8Array(o.udp ? 65507 : 65536); // 65507: the largest UDP/IPv4 payload
+  let pending: Uint8Array | null = null; // read from stdin, not sent yet
+  let stdinOpen = true; // stdin not at EOF yet
+  let netIn = true; // the peer may still send (TCP: until its EOF)
   const idleMs = o.timeout === null ? -1 : Math.ceil(o.timeout * 1000);
+  const interactive = isatty(0); // nobody waits for a terminal's EOF once the peer is done
+  const watchSock = () => p.modify(sock, (netIn ? POLLIN : 0) | (pending !== null ? POLLOUT : 0));
+  p.register(0, POLLIN);
+  p.register(sock, POLLIN);
   for (;;) {
+    const outDone = pending === null && (!stdinOpen || interactive);
+    if (outDone && (o.udp ? !stdinOpen && idleMs < 0 : !netIn)) return; // nothing says when a UDP peer is done
     const events = p.poll(idleMs);
-    if (events.length === 0) return; // idle for -w seconds
+    if (events.length === 0) { // idle for -w seconds
+      if (pending !== null) throw new usocket.OSError(usocket.errno.ETIMEDOUT); // the peer stopped reading
+      return;
+    }
     for (const [obj, ev] of events) {
       if (obj === 0) {
-        let n = 0;
+        const n = ev & POLLNVAL ? 0 : readStdin(inBuf);
+        if (n < 0) continue;
+        p.unregister(0); // until `pending` is sent, or for good at EOF
+        if (n > 0) {
+          pending = inBuf.subarray(0, n);
+          watchSock();
+        } else {
+          stdinOpen = false;
+          if (!o.udp) sock.shutdown(usocket.SHUT_WR); // the peer reads EOF
+        }
+        continue;
+      }
+      if (ev & POLLOUT && pending !== null) {
+        let sent = 0;
         try {
-          n = readSync(0, buf, 0, buf.length, null);
+          sent = sock.send(pending); // UDP: the whole datagram or EAGAIN
         } catch (e) {
-          if ((e as { code?: string }).code === "EAGAIN") continue;
+          if ((e as usocket.OSError).errno !== EAGAIN) throw e;
+        }
+        pending = sent === pending.length ? null : pending.subarray(sent);
+        if (pending === null) {
+          watchSock();
+          if (stdinOpen) p.register(0, POLLIN);
+        }
+      }
+      if (netIn && ev & (POLLIN | POLLHUP | POLLERR)) {
+        let data: Uint8Array;
+        try {
+          data = sock.recv(65536); // raises the pending error on POLLERR
+        } catch (e) {
+          if ((e as usocket.OSError).errno === EAGAIN) continue;
           throw e;
         }
-        if (n > 0) {
-          if (o.udp) sock.send(buf.subarray(0, n));
-          else sock.sendall(buf.subarray(0, n));
-          continue;
-        }
-        stdinOpen = false;
-        p.unregister(0);
-        if (!o.udp) sock.shutdown(usocket.SHUT_WR);
-        else if (o.timeout === null) return; // UDP without -w: nothing tells us the peer is done
-      } else if (ev & (select.POLLIN | select.POLLHUP | select.POLLERR)) {
-        const data = sock.recv(65536);
-        if (data.length === 0 && !o.udp) return; // the peer closed
-        writeAll(data);
+        if (data.length === 0 && !o.udp) {
+          netIn = false; // the peer's EOF: keep sending what stdin still has
+          watchSock();
+        } else writeAll(data);
+      } else if (!netIn && ev & (POLLHUP | POLLERR)) {
+        // after the peer's EOF, the connection is gone (reset): nothing more can be sent
+        const err = sock.getsockopt(usocket.SOL_SOCKET, usocket.SO_ERROR) as number;
+        throw new usocket.OSError(err || usocket.errno.EPIPE);
       }
     }
-    if (!stdinOpen && o.udp && idleMs < 0) return;
   }
 }
 
 function main(): void {
   const o = parse(process.argv.slice(2));
+  const type = o.udp ? usocket.SOCK_DGRAM : usocket.SOCK_STREAM;
   let sock: usocket.Socket | undefined;
   try {
-    sock = open(o);
+    sock = o.listen ? listen(o, type) : connect(o, type);
     pump(sock, o);
   } catch (e) {
-    if (e instanceof usocket.OSError) {
-      console.error(`unc: ${e.message}`);
-      process.exitCode = 1;
-    } else throw e;
+    const code = (e as { code?: string }).code;
+    if (e instanceof usocket.OSError) console.error(`unc: ${e.message}`);
+    else if (code === "EPIPE") console.error("unc: stdout closed");
+    else throw e;
+    process.exitCode = 1;
   } finally {
     sock?.close();
   }
