@@ -363,5 +363,14 @@ export function inet_ntop(af: number, packed: Uint8Array): string {
  */
 export function sockaddr(raw: Uint8Array): Address {
   if (!(raw instanceof Uint8Array)) throw new TypeError("raw must be a Uint8Array");
+  const header = L.sockaddr.sa_family + L.sockaddr.familySize;
+  if (raw.byteLength < header) {
+    throw new RangeError(`raw: a sockaddr is at least ${header} bytes, got ${raw.byteLength}`);
+  }
+  const family = familyOf(raw);
+  const min = MIN_LEN[family];
+  if (min !== undefined && raw.byteLength < min) {
+    throw new RangeError(`raw: a ${familyName(family)} sockaddr is at least ${min} bytes, got ${raw.byteLength}`);
+  }
   return decodeAddress(raw, raw.byteLength);
 }

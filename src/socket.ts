@@ -99,27 +99,41 @@ function int(v: unknown, name: string, min = -0x80000000, max = 0x7fffffff): num
   if (!Number.isInteger(v) || v < min || v > max) {
     throw new RangeError(`${name} must be an integer ${min}-${max}, got ${v}`);
   }
-  return v;
+  return v | 0; // -0 → 0: Deno's FFI refuses -0 as an i32 (every range here fits an i32)
 }
 
 function typeName(v: unknown): string {
   return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
 }
 
+/** Refuses a detached buffer: its views read as empty, which would send nothing or look like EOF. */
+function notDetached<T extends ArrayBufferView>(view: T, name: string): T {
+  if (view.byteLength === 0 && (view.buffer as ArrayBuffer).detached) {
+    throw new TypeError(`${name} is a detached buffer (its ArrayBuffer was transferred)`);
+  }
+  return view;
+}
+
 /** Views `data` as bytes without copying (strings are encoded as UTF-8). */
 function bytesOf(data: unknown, name: string): Uint8Array {
-  if (data instanceof Uint8Array) return data;
+  if (data instanceof Uint8Array) return notDetached(data, name);
   if (typeof data === "string") return encoder.encode(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(notDetached(data, name).buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer) {
+    if (data.detached) throw new TypeError(`${name} is a detached buffer (its ArrayBuffer was transferred)`);
+    return new Uint8Array(data);
+  }
   throw new TypeError(`${name} must be a string, an ArrayBufferView or an ArrayBuffer, got ${typeName(data)}`);
 }
 
 /** A writable byte view of a caller's buffer (no copy). */
 function bufferOf(buf: unknown, name: string): Uint8Array {
-  if (buf instanceof Uint8Array) return buf;
-  if (ArrayBuffer.isView(buf)) return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (buf instanceof ArrayBuffer) return new Uint8Array(buf);
+  if (buf instanceof Uint8Array) return notDetached(buf, name);
+  if (ArrayBuffer.isView(buf)) return new Uint8Array(notDetached(buf, name).buffer, buf.byteOffset, buf.byteLength);
+  if (buf instanceof ArrayBuffer) {
+    if (buf.detached) throw new TypeError(`${name} is a detached buffer (its ArrayBuffer was transferred)`);
+    return new Uint8Array(buf);
+  }
   throw new TypeError(`${name} must be an ArrayBufferView or an ArrayBuffer, got ${typeName(buf)}`);
 }
 
@@ -233,9 +247,9 @@ export class Socket {
    * ```
    */
   constructor(af: number = C.AF_INET, type: number = SOCK_STREAM, proto = 0, fileno?: number) {
-    int(af, "af");
-    int(type, "type");
-    int(proto, "proto");
+    af = int(af, "af");
+    type = int(type, "type");
+    proto = int(proto, "proto");
     let fd: number;
     if (fileno !== undefined && fileno !== null) {
       fd = int(fileno, "fileno", 0);
@@ -265,6 +279,9 @@ export class Socket {
         this.#timeout = 0;
         this.#fdNonblock = true;
       }
+      // an adopted descriptor may carry SO_RCVTIMEO/SO_SNDTIMEO (set by another
+      // socket object, or a parent process): unknown, so settimeout() rewrites it
+      this.#kernelTimeout = NaN;
     }
   }
 
@@ -329,8 +346,11 @@ export class Socket {
         if (r >= 0) return r;
         const e = libc.errno();
         if (e === EINTR) continue;
-        if (e === EAGAIN) return -EAGAIN;
-        throw new OSError(e);
+        if (e !== EAGAIN) throw new OSError(e);
+        if (this.#timeout === 0 || (flags & MSG_DONTWAIT) !== 0) return -EAGAIN;
+        // blocking, yet EAGAIN: the descriptor carries a timeout (or O_NONBLOCK)
+        // this object did not set — through fromfd/detach or a raw setsockopt. Keep waiting.
+        waitFd(fd, op === OP_SEND || op === OP_SENDTO ? POLLOUT : POLLIN, -1);
       }
     }
     if (this.#fresh) {
@@ -338,8 +358,10 @@ export class Socket {
       const r = this.#sys(op, fd, buf, len, flags, addrLength);
       if (r >= 0) return r;
       const e = libc.errno();
-      if (e === EAGAIN) return -ETIMEDOUT;
-      if (e !== EINTR) throw new OSError(e);
+      // EAGAIN: the kernel's timeout ran out — the deadline, unless the
+      // descriptor's timeout was shorter than ours (set elsewhere): then wait on
+      if (e === EAGAIN && now() >= deadline) return -ETIMEDOUT;
+      if (e !== EAGAIN && e !== EINTR) throw new OSError(e);
     }
     const events = op === OP_SEND || op === OP_SENDTO ? POLLOUT : POLLIN;
     // accept(2) takes no MSG_DONTWAIT: wait for readiness first instead
@@ -588,7 +610,7 @@ export class Socket {
    * ```
    */
   listen(backlog: number = DEFAULT_BACKLOG): void {
-    int(backlog, "backlog");
+    backlog = int(backlog, "backlog");
     const fd = this.#live();
     if (libc.listen(fd, backlog < 0 ? 0 : backlog) < 0) raiseErrno();
   }
@@ -769,7 +791,7 @@ export class Socket {
    * ```
    */
   shutdown(how: number): void {
-    int(how, "how", 0, 2);
+    how = int(how, "how", 0, 2);
     const fd = this.#live();
     if (libc.shutdown(fd, how) < 0) raiseErrno();
   }
@@ -792,8 +814,8 @@ export class Socket {
    * ```
    */
   setsockopt(level: number, optname: number, value: OptionValue): void {
-    int(level, "level");
-    int(optname, "optname");
+    level = int(level, "level");
+    optname = int(optname, "optname");
     let buf: Uint8Array, len: number;
     if (typeof value === "boolean" || typeof value === "number") {
       const v = typeof value === "boolean" ? (value ? 1 : 0) : int(value, "value");
@@ -808,6 +830,11 @@ export class Socket {
     }
     const fd = this.#live();
     if (libc.setsockopt(fd, level, optname, buf, len) < 0) raiseErrno();
+    if (level === C.SOL_SOCKET && (optname === C.SO_RCVTIMEO || optname === C.SO_SNDTIMEO)) {
+      // the descriptor's timeout is settimeout()'s: a timed socket keeps its own
+      this.#kernelTimeout = NaN;
+      if (this.#timeout > 0) this.#setKernelTimeout(this.#timeout);
+    }
   }
 
   /**
@@ -841,8 +868,8 @@ export class Socket {
    */
   getsockopt(level: number, optname: number, buflen: number): Uint8Array;
   getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array {
-    int(level, "level");
-    int(optname, "optname");
+    level = int(level, "level");
+    optname = int(optname, "optname");
     if (buflen !== undefined) int(buflen, "buflen", 1, optBuf.length);
     const fd = this.#live();
     optBuf.fill(0, 0, buflen ?? 4);
@@ -920,6 +947,7 @@ export class Socket {
     if (typeof flag !== "boolean" && typeof flag !== "number") {
       throw new TypeError(`flag must be a boolean, got ${typeName(flag)}`);
     }
+    if (Number.isNaN(flag)) throw new RangeError("flag must be a boolean, got NaN");
     this.settimeout(flag ? null : 0);
   }
 
@@ -1490,9 +1518,9 @@ export function socket(af: number = C.AF_INET, type: number = SOCK_STREAM, proto
  * ```
  */
 export function socketpair(af: number = C.AF_UNIX, type: number = SOCK_STREAM, proto = 0): [Socket, Socket] {
-  int(af, "af");
-  int(type, "type");
-  int(proto, "proto");
+  af = int(af, "af");
+  type = int(type, "type");
+  proto = int(proto, "proto");
   const sv = new Int32Array(2);
   if (libc.socketpair(af, type | C.SOCK_CLOEXEC, proto, new Uint8Array(sv.buffer)) < 0) raiseErrno();
   let a: Socket | undefined;
@@ -1527,10 +1555,10 @@ export function socketpair(af: number = C.AF_UNIX, type: number = SOCK_STREAM, p
  * ```
  */
 export function fromfd(fd: number, af: number, type: number, proto = 0): Socket {
-  int(fd, "fd", 0);
-  int(af, "af");
-  int(type, "type");
-  int(proto, "proto");
+  fd = int(fd, "fd", 0);
+  af = int(af, "af");
+  type = int(type, "type");
+  proto = int(proto, "proto");
   const dup = libc.fcntl(fd, C.F_DUPFD_CLOEXEC, 0);
   if (dup < 0) raiseErrno();
   try {

@@ -31,6 +31,9 @@ function int(v: unknown, name: string, min: number, max: number): number {
  * ```
  */
 export function linger(onoff: boolean, seconds = 0): Uint8Array {
+  if (typeof onoff !== "boolean" && typeof onoff !== "number") {
+    throw new TypeError(`onoff must be a boolean, got ${onoff === null ? "null" : typeof onoff}`);
+  }
   const out = new Uint8Array(L.linger.size);
   const dv = new DataView(out.buffer);
   dv.setInt32(L.linger.l_onoff, onoff ? 1 : 0, true);
@@ -56,6 +59,16 @@ export function parse_linger(bytes: Uint8Array): [onoff: boolean, seconds: numbe
   return [dv.getInt32(L.linger.l_onoff, true) !== 0, dv.getInt32(L.linger.l_linger, true)];
 }
 
+/** inet_pton, with errors naming the caller's argument. */
+function packed(af: number, text: string, name: string): Uint8Array {
+  try {
+    return inet_pton(af, text);
+  } catch (e) {
+    if (e instanceof TypeError) throw new TypeError(`${name}: ${e.message}`);
+    throw e;
+  }
+}
+
 /**
  * Packs a `struct ip_mreq { struct in_addr imr_multiaddr, imr_interface; }`
  * for `IP_ADD_MEMBERSHIP` / `IP_DROP_MEMBERSHIP` (level `IPPROTO_IP`).
@@ -72,8 +85,8 @@ export function parse_linger(bytes: Uint8Array): [onoff: boolean, seconds: numbe
  */
 export function ip_mreq(group: string, iface = "0.0.0.0"): Uint8Array {
   const out = new Uint8Array(L.ip_mreq.size);
-  out.set(inet_pton(C.AF_INET, group), L.ip_mreq.imr_multiaddr);
-  out.set(inet_pton(C.AF_INET, iface), L.ip_mreq.imr_interface);
+  out.set(packed(C.AF_INET, group, "group"), L.ip_mreq.imr_multiaddr);
+  out.set(packed(C.AF_INET, iface, "iface"), L.ip_mreq.imr_interface);
   return out;
 }
 
@@ -92,7 +105,7 @@ export function ip_mreq(group: string, iface = "0.0.0.0"): Uint8Array {
  */
 export function ipv6_mreq(group: string, ifindex = 0): Uint8Array {
   const out = new Uint8Array(L.ipv6_mreq.size);
-  out.set(inet_pton(C.AF_INET6, group), L.ipv6_mreq.ipv6mr_multiaddr);
+  out.set(packed(C.AF_INET6, group, "group"), L.ipv6_mreq.ipv6mr_multiaddr);
   new DataView(out.buffer).setUint32(L.ipv6_mreq.ipv6mr_interface, int(ifindex, "ifindex", 0, 0xffffffff), true);
   return out;
 }
