@@ -287,7 +287,7 @@ int main(void) {
   sep = "";
   entry("sa_family", (long)offsetof(struct sockaddr, sa_family));
   entry("familySize", (long)sizeof(sa_family_t));
-#if defined(__APPLE__) || defined(__FreeBSD__)
+#if defined(HAVE_SA_LEN) || defined(__APPLE__) || defined(__FreeBSD__)
   entry("sa_len", (long)offsetof(struct sockaddr, sa_len));
 #else
   entry("sa_len", -1);
