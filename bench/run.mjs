@@ -15,7 +15,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 
@@ -761,7 +761,7 @@ ${
     : "Not counted: strace was not found (`apt-get install strace`), or `--no-strace` was given."
 }
 ${notes.length || failures.length ? `\n## Notes\n\n${[...notes, ...failures].map((n) => `- ${n}`).join("\n")}\n` : ""}`;
-const resultsPath = value("out") ? join(process.cwd(), value("out")) : join(BENCH, "RESULTS.md");
+const resultsPath = value("out") ? resolve(process.cwd(), value("out")) : join(BENCH, "RESULTS.md");
 writeFileSync(resultsPath, md);
 // Align the tables as the project's formatter does, so `dprint check` (part of npm test) passes.
 if (existsSync(bin("dprint"))) {
