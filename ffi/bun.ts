@@ -78,6 +78,7 @@ export async function open(): Promise<Libc> {
     getaddrinfo: s.getaddrinfo,
     inet_pton: s.inet_pton,
     if_nametoindex: s.if_nametoindex,
+    clock_gettime: s.clock_gettime,
     errno: () => read.i32(errnoAddr, 0),
     freeaddrinfo: (res) => void s.freeaddrinfo(Number(res)),
     gai_strerror: (code) => cstring(s.gai_strerror(code) as number) ?? `error ${code}`,

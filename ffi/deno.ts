@@ -65,6 +65,7 @@ export function open(): Libc {
     getaddrinfo: s.getaddrinfo,
     inet_pton: s.inet_pton,
     if_nametoindex: s.if_nametoindex,
+    clock_gettime: s.clock_gettime,
     errno: () => errnoView.getInt32(0),
     freeaddrinfo: (res) => void s.freeaddrinfo(ptr(res)),
     gai_strerror: (code) => cstring(s.gai_strerror(code) as Deno.PointerValue) ?? `error ${code}`,

@@ -56,6 +56,7 @@ export interface Libc {
   ): number;
   inet_pton(af: number, src: Uint8Array, dst: Uint8Array): number;
   if_nametoindex(name: Uint8Array): number;
+  clock_gettime(clockid: number, tp: Uint8Array): number;
 
   /** The calling thread's `errno`. Read it right after the failing call. */
   errno(): number;

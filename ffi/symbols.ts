@@ -90,6 +90,9 @@ export const symbols = {
   if_nametoindex: { parameters: ["buffer"], result: "u32" },
   // char *strerror(int errnum);
   strerror: { parameters: ["i32"], result: "pointer" },
+  // int clock_gettime(clockid_t clockid, struct timespec *tp);
+  // The timeout clock: one fast call, where Deno's performance.now() costs ~90 ns.
+  clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
 } as const satisfies Record<string, SymbolSpec>;
 
 /** Linux (glibc and musl) only. */

@@ -39,6 +39,7 @@
  * @module
  */
 import { libc } from "../ffi/libc.ts";
+import { now } from "./clock.ts";
 import { OSError } from "./os_error.ts";
 import { C, E, L } from "./platform/mod.ts";
 import { Socket } from "./socket.ts";
@@ -60,7 +61,6 @@ export type Pollable = Socket | number;
 const POLLPRI = C.POLLPRI;
 const { EBADF, EINTR, ENOENT } = E;
 const MAX_MS = 0x7fffffff;
-const now: () => number = performance.now.bind(performance);
 
 // struct pollfd, read through an Int32Array (fd) and a Uint16Array (events,
 // revents) over the same bytes. Indexes are per entry i: i * S32 + FD32, ….

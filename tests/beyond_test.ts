@@ -175,6 +175,51 @@ test("flags: MSG_PEEK, MSG_DONTWAIT and MSG_WAITALL on recv and recvfrom", () =>
   closeAll(cli, conn, u1, u2);
 });
 
+test("MSG_TRUNC: recv/recvfrom return only the bytes received; recv_into/recvfrom_into report the datagram's length", () => {
+  const [u1, u2] = udpPair();
+  u2.settimeout(2);
+  const to = u2.getsockname();
+  // bufsizes up to 256, 4 KiB, 64 KiB and beyond: each place recv() receives into (new array, pool, scratch, own array)
+  for (const size of [3, 1000, 10000, 60000]) {
+    const dgram = new Uint8Array(size + 7).map((_, i) => (i * 7 + size) & 0xff);
+    for (const bufsize of [size, Math.max(1, size >> 1), 100000]) {
+      const want = Math.min(bufsize, dgram.length);
+      u1.sendto(dgram, to);
+      const data = u2.recv(bufsize, usocket.MSG_TRUNC);
+      assert.equal(data.length, want, `recv(${bufsize}, MSG_TRUNC) of a ${dgram.length}-byte datagram`);
+      assert.deepEqual(data, dgram.subarray(0, want));
+      u1.sendto(dgram, to);
+      const [d2, from] = u2.recvfrom(bufsize, usocket.MSG_TRUNC);
+      assert.deepEqual(d2, dgram.subarray(0, want));
+      assert.deepEqual(from, u1.getsockname());
+      // the earlier result is untouched by the later receive into shared memory
+      assert.deepEqual(data, dgram.subarray(0, want));
+    }
+    u1.sendto(dgram, to);
+    const buf = new Uint8Array(size + 16).fill(0xee);
+    assert.equal(u2.recv_into(buf, 2, usocket.MSG_TRUNC), dgram.length, "recv_into reports the full length");
+    assert.deepEqual([...buf.subarray(0, 3)], [dgram[0], dgram[1], 0xee], "and writes only nbytes");
+    u1.sendto(dgram, to);
+    assert.equal(u2.recvfrom_into(buf, 2, usocket.MSG_TRUNC)[0], dgram.length);
+  }
+  closeAll(u1, u2);
+});
+
+test("small recv() results stay intact while many later receives reuse shared memory", () => {
+  const [a, b] = usocket.socketpair(usocket.AF_UNIX, usocket.SOCK_DGRAM);
+  b.settimeout(2);
+  const kept: [Uint8Array, number][] = [];
+  for (let i = 0; i < 3000; i++) { // ~2 MiB in all: the 64 KiB pool is replaced many times
+    const n = [1, 64, 255, 256, 257, 1000, 4096][i % 7];
+    a.send(new Uint8Array(n).fill(i & 0xff));
+    const got = b.recv(i % 2 ? n : 4096);
+    assert.equal(got.length, n);
+    kept.push([got, i & 0xff]);
+  }
+  for (const [got, v] of kept) assert.ok(got.every((x) => x === v), "a kept result changed");
+  closeAll(a, b);
+});
+
 test("recv_into and recvfrom_into fill the caller's buffer (offset views too)", () => {
   const [u1, u2] = udpPair();
   u1.sendto("abcdef", u2.getsockname());

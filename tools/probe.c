@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 
 #if !defined(IPV6_JOIN_GROUP) && defined(IPV6_ADD_MEMBERSHIP)
 #define IPV6_JOIN_GROUP IPV6_ADD_MEMBERSHIP
@@ -184,6 +185,7 @@ int main(void) {
   entry("F_DUPFD_CLOEXEC", 0);
 #endif
   V(O_NONBLOCK);
+  V(CLOCK_MONOTONIC);
   V(INET_ADDRSTRLEN);
   V(INET6_ADDRSTRLEN);
 #ifdef SO_NOSIGPIPE
@@ -337,6 +339,11 @@ int main(void) {
   OFF(struct timeval, tv_sec);
   OFF(struct timeval, tv_usec);
   entry("usecSize", (long)sizeof(((struct timeval *)0)->tv_usec));
+  close_section();
+  open_section("timespec");
+  SIZE(struct timespec);
+  OFF(struct timespec, tv_sec);
+  OFF(struct timespec, tv_nsec);
   close_section();
   open_section("linger");
   SIZE(struct linger);

@@ -33,6 +33,7 @@ export interface Layouts {
   };
   pollfd: { size: number; fd: number; events: number; revents: number };
   timeval: { size: number; tv_sec: number; tv_usec: number; usecSize: number };
+  timespec: { size: number; tv_sec: number; tv_nsec: number };
   linger: { size: number; l_onoff: number; l_linger: number };
   ip_mreq: { size: number; imr_multiaddr: number; imr_interface: number };
   ipv6_mreq: { size: number; ipv6mr_multiaddr: number; ipv6mr_interface: number };
