@@ -211,9 +211,9 @@ function waitFd(fd: number, events: number, deadline: number): number {
  * Blocking calls block the calling thread and return values, not Promises;
  * run a server in a Worker to do two things at once.
  *
- * Received bytes come back as `Uint8Array`s; results up to 4 KiB are views
- * into a shared 64 KiB pool (their `.buffer` is the pool), which keeps small
- * receives cheap.
+ * Received bytes come back as `Uint8Array`s; results up to 4 KiB may be
+ * views into a shared 64 KiB pool (their `.buffer` is the pool), which keeps
+ * small receives cheap.
  *
  * Differs from CPython: the socket is its own stream (`read`, `readinto`,
  * `readline`, `write`) as in MicroPython, and `makefile()` returns the socket
@@ -1180,7 +1180,7 @@ export class Socket {
    *
    * @param bufsize the most bytes to return (0 to 1 GiB)
    * @param flags `MSG_PEEK`, `MSG_DONTWAIT`, `MSG_WAITALL`, …
-   * @returns the bytes; empty at EOF. Results up to 4 KiB are views into a
+   * @returns the bytes; empty at EOF. Results up to 4 KiB may be views into a
    *   shared pool (as Node's `Buffer`): copy with `.slice()` before transferring `.buffer`
    * @throws {OSError} EAGAIN, ETIMEDOUT, ECONNRESET, ENOTCONN, EBADF
    * @example
