@@ -130,6 +130,13 @@ function checkU32(v: unknown, name: string, what: string, max = 0xffffffff): num
   return v;
 }
 
+// The last [host, port(, flowinfo, scope_id)] tuple encoded, by value, and its
+// bytes: programs connect or sendto the same address again and again, and a
+// hit costs a few comparisons instead of a DataView and parsing the text.
+let lastFamily = -1, lastLength = 0, lastSize = 0;
+let lastHost: unknown, lastPort: unknown, lastFlow: unknown, lastScope: unknown;
+const lastBytes = new Uint8Array(SOCKADDR_MAX);
+
 /**
  * Writes `address` as a `struct sockaddr` of `family` into `out` (at least
  * {@linkcode SOCKADDR_MAX} bytes) and returns its length. Throws TypeError or
@@ -137,6 +144,26 @@ function checkU32(v: unknown, name: string, what: string, max = 0xffffffff): num
  * `inet_pton` for IPv6 text and `if_nametoindex` for a named zone.
  */
 export function encodeAddress(family: number, address: unknown, out: Uint8Array, what = "address"): number {
+  if (
+    family === lastFamily && Array.isArray(address) && address.length === lastLength && address[0] === lastHost
+    && address[1] === lastPort && address[2] === lastFlow && address[3] === lastScope
+  ) {
+    for (let i = 0; i < lastSize; i++) out[i] = lastBytes[i];
+    return lastSize;
+  }
+  const size = encodeNew(family, address, out, what);
+  if (Array.isArray(address) && (family === AF_INET || family === AF_INET6) && !String(address[0]).includes("%")) {
+    // (a named zone is looked up each time: interfaces come and go)
+    lastFamily = family;
+    lastLength = address.length;
+    [lastHost, lastPort, lastFlow, lastScope] = address;
+    lastSize = size;
+    lastBytes.set(out.subarray(0, size));
+  }
+  return size;
+}
+
+function encodeNew(family: number, address: unknown, out: Uint8Array, what: string): number {
   const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
   if (address instanceof Uint8Array) return encodeRaw(family, address, out, what);
   if (family === AF_UNIX) {

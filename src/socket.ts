@@ -48,8 +48,6 @@ const OP_SEND = 0, OP_RECV = 1, OP_SENDTO = 2, OP_RECVFROM = 3, OP_ACCEPT = 4;
 const SCRATCH = 65536;
 const scratch = new Uint8Array(SCRATCH);
 const addrBuf = new Uint8Array(SOCKADDR_MAX);
-/** The destination sendto() passes: `addrBuf`, or a socket's cached encoding. */
-let sendtoAddr: Uint8Array = addrBuf;
 const addrLen = new Uint32Array(1);
 const addrLenBytes = new Uint8Array(addrLen.buffer);
 const pollfd = new Int32Array(2);
@@ -255,12 +253,6 @@ export class Socket {
   #rbuf: Uint8Array = EMPTY;
   #rpos = 0;
   #rend = 0;
-  // sendto() cache: the last address tuple and its encoding.
-  #toAddr: unknown = null;
-  #toHost: unknown = null;
-  #toPort: unknown = null;
-  #toBytes: Uint8Array | null = null;
-  #toLen = 0;
   /** Called on close (pollers forget the fd). */
   #closeHooks: Set<(s: Socket) => void> | null = null;
 
@@ -353,7 +345,7 @@ export class Socket {
         addrLen[0] = SOCKADDR_MAX;
         return libc.recvfrom(fd, buf, len, flags, addrBuf, addrLenBytes);
       case OP_SENDTO:
-        return libc.sendto(fd, buf, len, flags, sendtoAddr, addrLength);
+        return libc.sendto(fd, buf, len, flags, addrBuf, addrLength);
       default:
         addrLen[0] = SOCKADDR_MAX;
         return libc.accept4
@@ -523,7 +515,6 @@ export class Socket {
     this.#fd = -1;
     this.#rbuf = EMPTY;
     this.#rpos = this.#rend = 0;
-    this.#toAddr = null;
     const hooks = this.#closeHooks;
     if (hooks !== null) {
       this.#closeHooks = null;
@@ -1142,28 +1133,10 @@ export class Socket {
    */
   sendto(data: Data, address: Address): number {
     const bytes = bytesOf(data, "data");
-    let len: number;
-    if (
-      address === this.#toAddr && Array.isArray(address) && address[0] === this.#toHost
-      && address[1] === this.#toPort && address.length === 2
-    ) {
-      len = this.#toLen;
-    } else {
-      len = encodeAddress(this.#family, address, addrBuf);
-      if (Array.isArray(address) && address.length === 2) {
-        this.#toBytes ??= new Uint8Array(SOCKADDR_MAX);
-        this.#toBytes.set(addrBuf.subarray(0, len));
-        this.#toLen = len;
-        this.#toAddr = address;
-        this.#toHost = address[0];
-        this.#toPort = address[1];
-      }
-    }
+    const len = encodeAddress(this.#family, address, addrBuf);
     this.#live();
     const n = bytes.byteLength < MAX_IO ? bytes.byteLength : MAX_IO;
-    sendtoAddr = len === this.#toLen && address === this.#toAddr ? this.#toBytes! : addrBuf;
     const r = this.#call(OP_SENDTO, bytes, n, NOSIGNAL, this.#deadline(), len);
-    sendtoAddr = addrBuf;
     if (r < 0) throw new OSError(-r);
     return r;
   }

@@ -218,7 +218,19 @@ test("UDP: repeated sendto to one tuple and to a changed tuple go to the right p
   a.sendto("to-c", to);
   for (let i = 0; i < 3; i++) assert.equal(text(b.recv(10)), `m${i}`);
   assert.equal(text(c.recv(10)), "to-c");
-  closeAll(a, b, c);
+  // the encoding is remembered by family and value: an IPv6 tuple that just
+  // worked on an AF_INET6 socket is still refused by an AF_INET one
+  const x = usocket.socket(usocket.AF_INET6, usocket.SOCK_DGRAM);
+  x.bind(["::1", 0]);
+  const to6: usocket.Address = ["::1", portOf(x)];
+  x.sendto("six", to6);
+  assert.throws(() => a.sendto("no", to6), TypeError);
+  x.sendto("six", ["::1", portOf(x), 0, 0]); // same sockaddr, written as 4 fields
+  assert.throws(() => x.sendto("no", ["::1", portOf(x), 1 << 20, 0]), RangeError); // flowinfo > 20 bits
+  x.settimeout(2);
+  assert.equal(text(x.recv(10)), "six");
+  assert.equal(text(x.recv(10)), "six");
+  closeAll(a, b, c, x);
 });
 
 test("recv: EOF gives an empty Uint8Array; readinto 0; readline empty; read empty", () => {
