@@ -220,6 +220,36 @@ test("small recv() results stay intact while many later receives reuse shared me
   closeAll(a, b);
 });
 
+test("bulk recv(): kept results stay intact across arenas, short reads included, and the stream is whole", () => {
+  const [a, b] = usocket.socketpair();
+  a.setblocking(false);
+  b.settimeout(5);
+  const data = new Uint8Array(3 << 20).map((_, i) => (i * 31 + (i >> 16)) & 0xff);
+  const kept: Uint8Array[] = [];
+  let sent = 0, got = 0;
+  for (let turns = 0; got < data.length && turns < 100000; turns++) {
+    if (sent < data.length) {
+      try {
+        sent += a.send(data.subarray(sent, Math.min(data.length, sent + (turns % 3 ? 65536 : 1000))));
+      } catch (e) {
+        if ((e as usocket.OSError).errno !== errno.EAGAIN) throw e;
+      }
+    }
+    // full 64 KiB reads (bulk), reads bigger than what is there (short), and 100 KiB ones
+    const chunk = b.recv(turns % 5 === 4 ? 100000 : 65536);
+    kept.push(chunk);
+    got += chunk.length;
+  }
+  assert.equal(got, data.length);
+  assert.ok(kept.some((c) => c.length === 65536 && c.buffer.byteLength > 65536), "no result came from a shared arena");
+  let off = 0;
+  for (const c of kept) {
+    assert.deepEqual(c, data.subarray(off, off + c.length), `chunk at ${off} changed`);
+    off += c.length;
+  }
+  closeAll(a, b);
+});
+
 test("recv_into and recvfrom_into fill the caller's buffer (offset views too)", () => {
   const [u1, u2] = udpPair();
   u1.sendto("abcdef", u2.getsockname());
