@@ -734,6 +734,9 @@ ${
 
 ${mdTable(["target", "measured", "result"], tgts.map((t) => [t.what, t.measured, mark(t.pass)]), [false, true, false])}
 
+Why a target misses, with the measurements behind it: \`bench/README.md\`, "Findings" and "Targets that miss,
+and why".
+
 ## Syscalls per ping-pong round trip
 
 ${
