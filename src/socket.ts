@@ -66,11 +66,10 @@ const EMPTY = new Uint8Array(0);
  */
 class Arena {
   #size: number;
-  #buf: ArrayBuffer;
+  #buf = new ArrayBuffer(0); // allocated at first use
   #off = 0;
   constructor(size: number) {
     this.#size = size;
-    this.#buf = new ArrayBuffer(size);
   }
   /** A view of the next `n` free bytes; nothing is taken until {@linkcode Arena.take}. */
   space(n: number): Uint8Array {
