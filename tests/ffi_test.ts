@@ -10,6 +10,7 @@ import { libcPaths, openFirst } from "../ffi/open_libc.ts";
 import { detectRuntime, runtime } from "../ffi/runtime.ts";
 import { MAX_IO, symbols } from "../ffi/symbols.ts";
 import * as usocket from "../mod.ts";
+import { now } from "../src/clock.ts";
 import { gc, isBun, runScript } from "./helpers.ts";
 
 test("runtime detection: this runtime is found; any other is refused naming Deno and Bun", () => {
@@ -60,6 +61,20 @@ test("symbol table: lengths are 32-bit (fast path) and one call is capped below 
   }
   assert.equal(symbols.poll.parameters[1], "u32");
   assert.ok(MAX_IO < 2 ** 31);
+});
+
+test("the timeout clock (clock_gettime through FFI) never goes back and keeps pace with performance.now()", async () => {
+  let last = now();
+  for (let i = 0; i < 100000; i++) {
+    const t = now();
+    assert.ok(t >= last, `went back from ${last} to ${t}`);
+    last = t;
+  }
+  const [c0, p0] = [now(), performance.now()];
+  await new Promise((r) => setTimeout(r, 50));
+  const [c1, p1] = [now(), performance.now()];
+  assert.ok(c1 - c0 >= 45, `50 ms sleep measured ${c1 - c0} ms`);
+  assert.ok(Math.abs((c1 - c0) - (p1 - p0)) < 5, `clock ${c1 - c0} ms, performance.now() ${p1 - p0} ms`);
 });
 
 test("a socket garbage-collected while open has its descriptor closed", async () => {
