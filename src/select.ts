@@ -42,7 +42,7 @@ import { libc } from "../ffi/libc.ts";
 import { now } from "./clock.ts";
 import { OSError } from "./os_error.ts";
 import { C, E, L } from "./platform/mod.ts";
-import { Socket } from "./socket.ts";
+import { _buffering, Socket } from "./socket.ts";
 
 /** Readable: data to read, a connection to accept, or EOF. Host value of C's `POLLIN`. */
 export const POLLIN: number = C.POLLIN;
@@ -414,10 +414,10 @@ export class Poll<T extends Pollable = Pollable> {
 
   #poll(ms: number): [T, number][] {
     const n = this.#n, flags = this.#flags, objs = this.#objs, evs = this.#evs;
-    // Readline buffers: a pass over the entries only when some socket is
-    // registered for POLLIN (one private-field read per such socket).
+    // Readline buffers: a pass over the entries only when some socket holds
+    // buffered bytes and some socket is registered for POLLIN.
     let nBuf = 0;
-    if (this.#nSockIn > 0) {
+    if (this.#nSockIn > 0 && _buffering() > 0) {
       for (let i = 0; i < n; i++) {
         if ((flags[i] & (F_SOCKIN | F_CLOSED | F_OFF)) === F_SOCKIN && (objs[i] as Socket)._buffered() > 0) nBuf++;
       }
@@ -595,7 +595,7 @@ export function select<R extends Pollable, W extends Pollable, X extends Pollabl
     }
   }
   let buffered = false;
-  for (const o of lists[0]) if (o instanceof Socket && o._buffered() > 0) buffered = true;
+  if (_buffering() > 0) { for (const o of lists[0]) if (o instanceof Socket && o._buffered() > 0) buffered = true; }
   const r = sysPoll(buf, n, buffered ? 0 : ms);
   if (r > 0) {
     for (let i = 0; i < n; i++) if (evs[i * S16 + REV16] & POLLNVAL) throw new OSError(EBADF);

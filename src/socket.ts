@@ -137,6 +137,14 @@ function received(buf: Uint8Array, bufsize: number, isBulk: boolean, r: number):
   return n === bufsize ? buf : buf.slice(0, n);
 }
 
+/** How many sockets hold bytes in their readline buffer: pollers skip looking when none does. */
+let buffering = 0;
+
+/** @internal The number of open sockets with bytes buffered by `readline()`/`read()`. */
+export function _buffering(): number {
+  return buffering;
+}
+
 /** Set by accept() around `new Socket(fd)`: accept4(2) returned a blocking fd, no need to ask fcntl. */
 let adoptingBlocking = false;
 
@@ -470,8 +478,17 @@ export class Socket {
   }
 
   #consume(n: number): void {
-    this.#rpos += n;
-    if (this.#rpos >= this.#rend) this.#rpos = this.#rend = 0;
+    const p = this.#rpos + n;
+    if (p >= this.#rend) this.#window(0, 0);
+    else this.#window(p, this.#rend);
+  }
+
+  /** Sets the live part of the buffer, #rbuf[rpos, rend), keeping `buffering` exact. */
+  #window(rpos: number, rend: number): void {
+    const was = this.#rend > this.#rpos, is = rend > rpos;
+    if (was !== is) buffering += is ? 1 : -1;
+    this.#rpos = rpos;
+    this.#rend = rend;
   }
 
   /** Puts bytes back in front of the buffer (a read interrupted by its deadline keeps them). */
@@ -482,8 +499,7 @@ export class Socket {
     next.set(bytes, 0);
     next.set(live, bytes.length);
     this.#rbuf = next;
-    this.#rpos = 0;
-    this.#rend = bytes.length + live.length;
+    this.#window(0, bytes.length + live.length);
   }
 
   /** Makes room for at least `min` more bytes after #rend. */
@@ -497,8 +513,7 @@ export class Socket {
       next.set(this.#rbuf.subarray(this.#rpos, this.#rend));
       this.#rbuf = next;
     }
-    this.#rpos = 0;
-    this.#rend = live;
+    this.#window(0, live);
   }
 
   // ---- lifecycle ----
@@ -535,7 +550,7 @@ export class Socket {
     finalizer.unregister(this);
     this.#fd = -1;
     this.#rbuf = EMPTY;
-    this.#rpos = this.#rend = 0;
+    this.#window(0, 0);
     const hooks = this.#closeHooks;
     if (hooks !== null) {
       this.#closeHooks = null;
@@ -1472,7 +1487,7 @@ export class Socket {
       const room = this.#rbuf.subarray(this.#rend);
       const r = this.#call(OP_RECV, room, room.length, 0, deadline);
       if (r > 0) {
-        this.#rend += r;
+        this.#window(this.#rpos, this.#rend + r);
         continue;
       }
       if (r === 0) return this.#takeLine(this.#rend); // EOF: the rest, maybe empty

@@ -9,6 +9,7 @@ import { type EchoServerStats, serveEcho } from "../examples/poll_echo_server.ts
 import { libc } from "../ffi/libc.ts";
 import * as usocket from "../mod.ts";
 import { C, L } from "../src/platform/mod.ts";
+import { _buffering } from "../src/socket.ts";
 import { closeAll, execPath, isBun, listener, tcpPair, text } from "./helpers.ts";
 
 const { errno, OSError, select } = usocket;
@@ -140,6 +141,55 @@ test("bytes buffered by readline() count as POLLIN (poll and select), without wa
   assert.deepEqual(p.poll(0), []);
   p.unregister(conn);
   closeAll(cli, conn);
+});
+
+test("pollers skip readline buffers only while none holds bytes: the count stays exact over random reads", () => {
+  // Poll.poll() and select() look at readline buffers only when _buffering() > 0;
+  // a count that fell to 0 too early would make a poll wait on buffered data.
+  let seed = 12345;
+  const rand = (n: number) => (seed = (seed * 1103515245 + 12345) >>> 0) % n;
+  const base = _buffering();
+  const pairs: Socket[][] = [];
+  const p = select.poll<Socket>();
+  const fresh = () => {
+    const [a, b] = usocket.socketpair();
+    b.settimeout(2);
+    p.register(b, POLLIN);
+    return [a, b];
+  };
+  for (let i = 0; i < 4; i++) pairs.push(fresh());
+  const buf = new Uint8Array(64);
+  let held = 0;
+  for (let step = 0; step < 5000; step++) {
+    const k = rand(4);
+    const [a, b] = pairs[k];
+    const op = rand(rand(50) === 0 ? 10 : 9); // close/detach (op 9) now and then
+    if (op < 2) { // a few lines: readline keeps what follows the first
+      let lines = "";
+      for (let n = 1 + rand(4); n > 0; n--) lines += "x".repeat(rand(20)) + "\n";
+      a.send(lines);
+    } else if (b._buffered() === 0 && select.select([b], [], [], 0)[0].length === 0) continue; // nothing to read
+    else if (op < 5) b.readline();
+    else if (op === 5) b.recv(1 + rand(8), rand(2) ? usocket.MSG_PEEK : 0);
+    else if (op === 6) b.read(1 + rand(b._buffered() + 1));
+    else if (op === 7) b.recv_into(buf, 1 + rand(8));
+    else if (op === 8) b.readinto(buf, Math.min(1 + rand(8), b._buffered() || 1));
+    else {
+      if (rand(2)) b.close();
+      else usocket.fromfd(b.detach(), usocket.AF_UNIX, usocket.SOCK_STREAM).close();
+      a.close();
+      pairs[k] = fresh();
+    }
+    const holding = pairs.filter(([, s]) => s._buffered() > 0);
+    if (holding.length > 0) held++;
+    assert.equal(_buffering() - base, holding.length, `after step ${step} (op ${op})`);
+    // and a socket holding bytes is reported at once
+    const ready = p.poll(0).filter(([, ev]) => ev & POLLIN).map(([s]) => s);
+    for (const [, s] of holding) assert.ok(ready.includes(s), `step ${step}: buffered bytes not reported`);
+  }
+  for (const pair of pairs) closeAll(...pair);
+  assert.ok(held > 500, `only ${held} steps had a socket holding bytes`);
+  assert.equal(_buffering(), base);
 });
 
 test("modify(): an unregistered object raises OSError(ENOENT); a registered one changes its mask", () => {
