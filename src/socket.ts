@@ -137,7 +137,11 @@ function received(buf: Uint8Array, bufsize: number, isBulk: boolean, r: number):
   return n === bufsize ? buf : buf.slice(0, n);
 }
 
-/** How many sockets hold bytes in their readline buffer: pollers skip looking when none does. */
+/**
+ * How many sockets hold bytes in their readline buffer: pollers skip looking
+ * when none does. A socket dropped without close() while holding bytes stays
+ * counted, which only costs pollers their shortcut.
+ */
 let buffering = 0;
 
 /** @internal The number of open sockets with bytes buffered by `readline()`/`read()`. */
