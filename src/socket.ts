@@ -91,12 +91,11 @@ class Arena {
 //   256, against 40 ns for a view);
 // - up to 4 KiB: a view of the small arena (an ArrayBuffer costs ~200 ns on
 //   Deno, a view ~20 ns);
-// - bulk, up to 256 KiB: a view of the bulk arena. "Bulk": the socket's last
-//   receive of more than 4 KiB filled its buffer. A new 64 KiB array per
-//   receive held recv(65536) to ~2.0 GiB/s on Bun and ~2.3 on Deno where a
-//   1 MiB arena reached ~2.5 and ~2.8 (raw recv into one buffer: ~3.0, ~3.4);
-// - other receives up to 64 KiB: the scratch buffer, and the bytes received
-//   are copied out (a short read costs no large allocation);
+// - up to 256 KiB: the bulk arena. A result of more than 4 KiB is a view of
+//   it (a new 64 KiB array per receive held recv(65536) to ~2.0 GiB/s on Bun
+//   and ~2.3 on Deno where a 1 MiB arena reached ~2.5 and ~2.8); a shorter one
+//   is copied into the small arena, so that a small result kept does not keep
+//   1 MiB alive and the bulk arena is not used up by short reads;
 // - beyond: an array of its own.
 const FRESH_MAX = runtime === "bun" ? 256 : 0;
 const SMALL_MAX = 4096, BULK_MAX = 262144;
@@ -111,29 +110,24 @@ function copyOut(src: Uint8Array, start: number, end: number): Uint8Array {
   return small.take(out, n);
 }
 
-/**
- * Where recv()/recvfrom() receive up to `bufsize` bytes (see above); `bulk`
- * says the socket's last large receive filled its buffer. {@linkcode received}
- * turns it into the result.
- */
-function recvTarget(bufsize: number, isBulk: boolean): Uint8Array {
+/** Where recv()/recvfrom() receive up to `bufsize` bytes (see above); {@linkcode received} makes the result. */
+function recvTarget(bufsize: number): Uint8Array {
   if (bufsize <= FRESH_MAX) return new Uint8Array(bufsize);
   if (bufsize <= SMALL_MAX) return small.space(bufsize);
-  if (isBulk && bufsize <= BULK_MAX) return bulk.space(bufsize);
-  return bufsize <= SCRATCH ? scratch : new Uint8Array(bufsize);
+  if (bufsize <= BULK_MAX) return bulk.space(bufsize);
+  return new Uint8Array(bufsize);
 }
 
 /**
- * The result of a receive of `r` bytes into `buf` = `recvTarget(bufsize, isBulk)`.
+ * The result of a receive of `r` bytes into `buf` = `recvTarget(bufsize)`.
  * `r` may exceed `bufsize` (MSG_TRUNC reports a datagram's full length):
  * only the `bufsize` bytes written are returned.
  */
-function received(buf: Uint8Array, bufsize: number, isBulk: boolean, r: number): Uint8Array {
+function received(buf: Uint8Array, bufsize: number, r: number): Uint8Array {
   const n = r < bufsize ? r : bufsize;
   if (bufsize <= FRESH_MAX) return n === bufsize ? buf : buf.slice(0, n);
   if (bufsize <= SMALL_MAX) return small.take(buf, n);
-  if (isBulk && bufsize <= BULK_MAX) return bulk.take(buf, n);
-  if (buf === scratch) return copyOut(scratch, 0, n);
+  if (bufsize <= BULK_MAX) return n > SMALL_MAX ? bulk.take(buf, n) : copyOut(buf, 0, n);
   return n === bufsize ? buf : buf.slice(0, n);
 }
 
@@ -240,9 +234,9 @@ function waitFd(fd: number, events: number, deadline: number): number {
  *
  * Received bytes come back as `Uint8Array`s, which may be views of a shared
  * arena (their `.buffer` is the arena), as Node's `Buffer` pool: results up
- * to 4 KiB, and bulk results (a socket whose last large receive filled its
- * buffer) up to 256 KiB, of a 1 MiB arena. That keeps receives cheap; a kept
- * view keeps its arena alive, so `.slice()` a result you hold on to alone.
+ * to 4 KiB of a 64 KiB arena, results of 4 KiB to 256 KiB of a 1 MiB arena.
+ * That keeps receives cheap; a kept view keeps its arena alive, so `.slice()`
+ * a result you hold on to alone.
  *
  * Differs from CPython: the socket is its own stream (`read`, `readinto`,
  * `readline`, `write`) as in MicroPython, and `makefile()` returns the socket
@@ -284,8 +278,6 @@ export class Socket {
   #rbuf: Uint8Array = EMPTY;
   #rpos = 0;
   #rend = 0;
-  /** Whether the last receive of more than 4 KiB filled its buffer (bulk data: see recvTarget). */
-  #bulk = false;
   /** Called on close (pollers forget the fd). */
   #closeHooks: Set<(s: Socket) => void> | null = null;
 
@@ -1219,12 +1211,10 @@ export class Socket {
       this.#live();
       return new Uint8Array(0);
     }
-    const isBulk = this.#bulk;
-    const buf = recvTarget(bufsize, isBulk);
+    const buf = recvTarget(bufsize);
     const r = this.#call(OP_RECV, buf, bufsize, flags, this.#deadline());
     if (r < 0) throw new OSError(-r);
-    if (bufsize > SMALL_MAX) this.#bulk = r >= bufsize;
-    return received(buf, bufsize, isBulk, r);
+    return received(buf, bufsize, r);
   }
 
   /**
@@ -1294,13 +1284,11 @@ export class Socket {
       this.#takeBuffered(out, 0, out.length, (flags & MSG_PEEK) !== 0);
       return [out, null];
     }
-    const isBulk = this.#bulk;
-    const buf = recvTarget(bufsize, isBulk);
+    const buf = recvTarget(bufsize);
     const r = this.#call(OP_RECVFROM, buf, bufsize, flags, this.#deadline());
     if (r < 0) throw new OSError(-r);
-    if (bufsize > SMALL_MAX) this.#bulk = r >= bufsize;
     const n = Math.min(addrLen[0], SOCKADDR_MAX);
-    return [received(buf, bufsize, isBulk, r), n === 0 ? null : decodeAddress(addrBuf, n)];
+    return [received(buf, bufsize, r), n === 0 ? null : decodeAddress(addrBuf, n)];
   }
 
   /**

@@ -242,6 +242,9 @@ test("bulk recv(): kept results stay intact across arenas, short reads included,
   }
   assert.equal(got, data.length);
   assert.ok(kept.some((c) => c.length === 65536 && c.buffer.byteLength > 65536), "no result came from a shared arena");
+  const short = kept.filter((c) => c.length <= 4096);
+  assert.ok(short.length > 0, "no short read happened");
+  assert.ok(short.every((c) => c.buffer.byteLength <= 65536), "a short result keeps the 1 MiB arena alive");
   let off = 0;
   for (const c of kept) {
     assert.deepEqual(c, data.subarray(off, off + c.length), `chunk at ${off} changed`);
