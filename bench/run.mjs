@@ -40,11 +40,15 @@ const mode = flag("quick") ? "quick" : flag("full") ? "full" : (process.env.BENC
 const MiB = 1 << 20;
 // [timed, warm-up] counts. Warm-ups are long because the JITs need them: with
 // 2 000 warm-up round trips usocket's TCP ping-pong ran 8-10% slower than at
-// steady state, and on Bun its UDP ping-pong still took 16.9 instead of 12.2 µs
-// per round trip after 10 000 (its call chain reaches the top tier later than a
-// bare FFI loop); from about 30 000 on, both are at steady state. Bulk: after
-// 128 MiB (2 048 receives) of warm-up Bun's readinto ran ~17% behind the same
-// recv(MSG_WAITALL) loop on raw FFI; past 1 GiB the two were within noise.
+// steady state. Bun (JavaScriptCore) compiles a call chain to its top tier
+// (FTL) only after it ran ~8 000-12 000 times (BUN_JSC_reportCompileTimes=1:
+// the readinto chain's last FTL compile came between the 8 192nd and the
+// 12 288th 64 KiB receive, churn's (connect, the Socket constructor) near the
+// 12 000th connection), and the compiles run on the client's one CPU. So every
+// default warm-up is at least 15 000 operations; bulk's is 1.5 GiB = 24 576
+// receives (with 512 MiB, Bun's readinto rows measured the compiles: ~3 µs more
+// CPU per 64 KiB than raw FFI, equal to it after 2 GiB). Quick mode's are
+// shorter: its Bun rows include JIT time.
 const SCALE = {
   quick: {
     runs: 3,
@@ -57,18 +61,18 @@ const SCALE = {
   default: {
     runs: 3,
     pp1: [20_000, 30_000],
-    pp2: [10_000, 5_000],
-    bulk: [512 * MiB, 512 * MiB],
-    churn1: [5_000, 10_000],
-    churn2: [3_000, 5_000],
+    pp2: [10_000, 15_000],
+    bulk: [512 * MiB, 1536 * MiB],
+    churn1: [5_000, 15_000],
+    churn2: [3_000, 15_000],
   },
   full: {
     runs: 5,
     pp1: [50_000, 50_000],
     pp2: [20_000, 20_000],
-    bulk: [1024 * MiB, 512 * MiB],
-    churn1: [10_000, 10_000],
-    churn2: [10_000, 10_000],
+    bulk: [1024 * MiB, 1536 * MiB],
+    churn1: [10_000, 15_000],
+    churn2: [10_000, 15_000],
   },
 }[mode];
 if (!SCALE) throw new Error(`unknown mode ${mode}: quick, default or full`);
@@ -581,9 +585,11 @@ function targets(syscalls) {
     const w = WORKLOADS.find((x) => x.id === wid);
     const impl = IMPLS.find((x) => x.id === iid);
     if (!w || !impl || w.skip) return;
+    // the floor any FFI socket layer on this runtime has: the raw libc FFI row
+    const floor = ratioOf(wid, iid.startsWith("usocket-deno") ? "ffi-deno" : "ffi-bun");
     add(
       `${w.label}: ${impl.label} ≥ ${min.toFixed(2)} × C`,
-      r === null ? "n/a" : `${r.toFixed(3)} × C`,
+      r === null ? "n/a" : `${r.toFixed(3)} × C${floor === null ? "" : ` (raw FFI: ${floor.toFixed(3)})`}`,
       r === null ? null : r >= min,
     );
   };
