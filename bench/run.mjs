@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The usocket benchmark: workload × implementation, one table, median of runs.
 //
-//   node bench/run.mjs [--quick | --full] [--runs=N] [--only=w1,w2] [--impl=i1,i2] [--no-strace] [--out=file.md]
+//   node bench/run.mjs [--quick | --full] [--runs=N] [--only=w1,w2] [--impl=i1,i2] [--no-strace] [--out=file.md] [--raw=file.json]
 //   (npm run bench; BENCH_MODE=quick|full works too)
 //
 // For every workload it starts ONE peer process (bench/c/peer.c, built here
@@ -32,7 +32,7 @@ const flag = (name) => argv.includes(`--${name}`);
 const value = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 if (flag("help") || flag("h")) {
   console.log(
-    "usage: node bench/run.mjs [--quick|--full] [--runs=N] [--only=w1,w2] [--impl=i1,i2] [--no-strace] [--out=file.md]",
+    "usage: node bench/run.mjs [--quick|--full] [--runs=N] [--only=w1,w2] [--impl=i1,i2] [--no-strace] [--out=file.md] [--raw=file.json]",
   );
   process.exit(0);
 }
@@ -227,6 +227,7 @@ const bulkload = (client, label, peer) => ({
   place: "2",
   refs: true,
   runs: BULK_RUNS,
+  segs: true, // the C peer times each 64 MiB (see summarize)
 });
 const churnload = (place) => ({
   id: `churn_${place}cpu`,
@@ -245,9 +246,9 @@ const WORKLOADS = [
   pingpong("tcp", "1"),
   pingpong("udp", "2"),
   pingpong("udp", "1"),
-  bulkload("bulk_send", "bulk send, 64 KiB sendall,", ["sink"]),
-  bulkload("bulk_readinto", "bulk receive, readinto 64 KiB,", ["source", String(bulk + WARM_BULK)]),
-  bulkload("bulk_recv", "bulk receive, recv(65536),", ["source", String(bulk + WARM_BULK)]),
+  bulkload("bulk_send", "bulk send, 64 KiB sendall,", ["sink", String(WARM_BULK)]),
+  bulkload("bulk_readinto", "bulk receive, readinto 64 KiB,", ["source", String(bulk + WARM_BULK), String(WARM_BULK)]),
+  bulkload("bulk_recv", "bulk receive, recv(65536),", ["source", String(bulk + WARM_BULK), String(WARM_BULK)]),
   churnload("2"),
   churnload("1"),
   ...[10, 1000, 10000].map((n) => ({
@@ -291,20 +292,41 @@ function startPeer(w) {
   const cmd = cpu !== null && !w.unpinned ? [TASKSET, "-c", String(cpu), ...args] : args;
   const child = spawn(cmd[0], cmd.slice(1), { stdio: ["pipe", "pipe", "inherit"] });
   const exited = new Promise((resolve) => child.once("exit", resolve));
+  // "SEGS <s> <s> …" lines (one per connection of a sink or source peer), oldest first
+  const segs = { lines: [], wake: null };
   const port = new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error("peer did not print its port within 10 s")), 10_000);
     child.stdout.on("data", (d) => {
       out += d;
-      const m = /PORT (\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
+      for (let nl; (nl = out.indexOf("\n")) >= 0; out = out.slice(nl + 1)) {
+        const line = out.slice(0, nl);
+        const m = /^PORT (\d+)/.exec(line);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        } else if (line.startsWith("SEGS")) {
+          segs.lines.push(line.split(" ").slice(1).map(Number));
+          segs.wake?.();
+        }
       }
     });
     child.once("exit", (code) => reject(new Error(`peer exited (${code}) before printing its port`)));
   });
-  return { child, exited, port };
+  return { child, exited, port, segs };
+}
+
+/** The peer's segment times (seconds) for the connection just served, or null if none came within `ms`. */
+async function nextSegs(p, ms) {
+  const deadline = Date.now() + ms;
+  while (p.segs.lines.length === 0 && Date.now() < deadline) {
+    await new Promise((resolve) => {
+      const t = setTimeout(resolve, Math.max(1, deadline - Date.now()));
+      p.segs.wake = () => (clearTimeout(t), resolve());
+    });
+  }
+  p.segs.wake = null;
+  return p.segs.lines.shift() ?? null;
 }
 
 async function stopPeer(p) {
@@ -369,8 +391,10 @@ async function measureWorkload(w) {
         const row = rows[(k + r) % rows.length];
         if (row.errors.length >= 2) continue; // give up on a client that keeps failing
         const res = runClient(row.impl, w, port);
+        // every bulk client makes one connection, and the peer prints one line at its end
+        const segs = w.segs && peer ? await nextSegs(peer, 3000) : null;
         if (res.error) row.errors.push(res.error);
-        else row.runs.push(res);
+        else row.runs.push({ ...res, segs });
         log(`  ${w.id.padEnd(18)} run ${r + 1}/${runs}  ${row.impl.id.padEnd(15)} ${res.error ?? fmtRate(res)}`);
       }
     }
@@ -381,8 +405,33 @@ async function measureWorkload(w) {
 
 const fmtRate = (res) => `${fmtNum(res.ops / res.seconds)} ops/s`;
 
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b), i = (s.length - 1) * q, lo = Math.floor(i);
+  return lo + 1 < s.length ? s[lo] + (s[lo + 1] - s[lo]) * (i - lo) : s[lo];
+};
+
+/** The peer's segment size (bench/c/peer.c SEG_BYTES). */
+const SEG_BYTES = 64 * MiB;
+
 function summarize(row) {
   if (row.runs.length === 0) return null;
+  if (row.w.segs && row.runs.every((x) => x.segs?.length)) {
+    // Bulk: the rate of every 64 MiB segment of every run, as the peer timed it.
+    // This host's loopback switches between a fast and a slow mode within a
+    // connection (peer.c), so one figure per run mixes modes by chance; the
+    // median segment does not, while the slow mode holds under half the time.
+    const rates = row.runs.flatMap((x) => x.segs.map((sec) => SEG_BYTES / row.w.size / sec));
+    const med = median(rates);
+    return {
+      ops: med,
+      best: quantile(rates, 0.9),
+      mib: (med * row.w.size) / MiB,
+      perOp: 1 / med,
+      spread: (quantile(rates, 0.75) - quantile(rates, 0.25)) / med,
+      n: rates.length,
+      segs: true,
+    };
+  }
   const rates = row.runs.map((x) => x.ops / x.seconds);
   const mibs = row.runs.map((x) => x.bytes / MiB / x.seconds);
   const med = median(rates);
@@ -523,7 +572,9 @@ function tableRows() {
         s && s.mib > 0 ? fmtNum(s.mib) : "—",
         ratio === null ? "—" : `${ratio.toFixed(2)}×`,
         bestRatio === null ? "—" : `${bestRatio.toFixed(2)}×`,
-        s ? `±${((s.spread / 2) * 100).toFixed(0)}% (${s.n})` : row.errors[0]?.slice(0, 60) ?? "",
+        s
+          ? `±${((s.spread / 2) * 100).toFixed(0)}% (${s.n}${s.segs ? " seg" : ""})`
+          : row.errors[0]?.slice(0, 60) ?? "",
       ]);
       row.summary = s;
       row.ratio = ratio;
@@ -662,7 +713,7 @@ const header = [
   `machine:  ${versions.machine}`,
   `runtimes: ${versions.deno}; ${versions.bun}; ${versions.node}`,
   `compiler: ${versions.cc}; strace: ${versions.strace}; RLIMIT_NOFILE ${nofile ?? "unknown"}`,
-  `mode:     ${mode}, median of ${RUNS} runs per cell (bulk ${BULK_RUNS}; each run a new client process), ${
+  `mode:     ${mode}, median of ${RUNS} runs per cell (bulk: of the 64 MiB segments of ${BULK_RUNS} runs; each run a new client process), ${
     elapsed.toFixed(0)
   } s in all; peer: ${haveC ? "bench/c/peer.c" : "bench/peers/node_peer.mjs"}`,
 ];
@@ -701,12 +752,16 @@ Measured ${started.toISOString().slice(0, 10)} (${started.toISOString()}) by \`n
   haveC ? "`bench/c/peer.c`" : "`bench/peers/node_peer.mjs` (no C compiler)"
 }, one process per workload, the same for every client; loopback 127.0.0.1 only
 
-Each cell is the median of ${RUNS} runs (bulk: ${BULK_RUNS}: loopback bulk throughput is bimodal here).
-Every run is a new client process that does an untimed warm-up, then the timed part (counts below).
-Runs are interleaved across implementations. "× C" is the median ops/s relative to the C client's on
-the same workload; "best/best" compares the best runs instead (less sensitive to the bimodal bulk
-runs); "spread" is (max − min) / 2 / median of the runs' ops/s. Ping-pong MiB/s counts the payload
-both ways. Every TCP client sets TCP_NODELAY for ping-pong and bulk send (Bun sets it by default; a
+Each cell is the median of ${RUNS} runs, except bulk cells (${BULK_RUNS} runs): there the peer times
+every 64 MiB of each run's timed part, and a cell is the median of all those segments ("seg" in the
+spread column). This host's loopback switches between a fast and a slow mode (~3.6 and ~1.6 GB/s)
+every few tens of ms to seconds, within one connection, for every client, C included; one figure
+per run mixes the modes by chance, the median segment does not. Every run is a new client process
+that does an untimed warm-up, then the timed part (counts below). Runs are interleaved across
+implementations. "× C" is the median ops/s relative to the C client's on the same workload;
+"best/best" compares the best runs instead (bulk: the 90th percentile segments); "spread" is
+(max − min) / 2 / median of the runs' ops/s (bulk: half the interquartile range of the segments,
+over their median). Ping-pong MiB/s counts the payload both ways. Every TCP client sets TCP_NODELAY for ping-pong and bulk send (Bun sets it by default; a
 64 KiB write is more than the loopback MSS, and Nagle would hold back each write's tail).
 
 Placement (\`taskset\`): the client runs on CPU ${CLIENT_CPU ?? "any"}; in "2 CPUs" rows and the bulk rows
@@ -774,6 +829,11 @@ ${
 ${notes.length || failures.length ? `\n## Notes\n\n${[...notes, ...failures].map((n) => `- ${n}`).join("\n")}\n` : ""}`;
 const resultsPath = value("out") ? resolve(process.cwd(), value("out")) : join(BENCH, "RESULTS.md");
 writeFileSync(resultsPath, md);
+if (value("raw")) {
+  // every run of every cell, segments included, for a closer look
+  const raw = results.map((r) => ({ workload: r.w.id, impl: r.impl.id, runs: r.runs, errors: r.errors }));
+  writeFileSync(resolve(process.cwd(), value("raw")), JSON.stringify(raw, null, 1));
+}
 // Align the tables as the project's formatter does, so `dprint check` (part of npm test) passes.
 if (existsSync(bin("dprint"))) {
   const r = sh(bin("dprint"), ["fmt", resultsPath], { cwd: ROOT });

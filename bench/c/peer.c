@@ -6,8 +6,16 @@
  *
  *   peer echo                  TCP: echo every byte back (TCP_NODELAY)
  *   peer udp-echo              UDP: send every datagram back to its sender
- *   peer sink                  TCP: read to EOF, then reply the byte count (8 bytes, little endian) and close
- *   peer source <bytes>        TCP: send <bytes> in 64 KiB writes (TCP_NODELAY), then close
+ *   peer sink [warm]           TCP: read to EOF, then reply the byte count (8 bytes, little endian) and close
+ *   peer source <bytes> [warm] TCP: send <bytes> in 64 KiB writes (TCP_NODELAY), then close
+ *
+ * sink and source also time the transfer themselves: after the first [warm]
+ * bytes, each 64 MiB segment (a tail shorter than that is dropped), and print
+ * "SEGS <seconds> <seconds> ..." on stdout at the end of each connection. The
+ * rate of this host's loopback switches between modes every few tens of ms to
+ * seconds (seen within one connection of the C client: 64 MiB segments at
+ * ~3 600, then ~1 600, then ~3 600 MiB/s), so bench/run.mjs pools segments
+ * across runs instead of taking one figure per run.
  *   peer accept-close          TCP: accept and close at once (the client reads EOF)
  *
  * Bounded everywhere: connections are served one at a time with 30 s
@@ -27,6 +35,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <arpa/inet.h>
 #include <unistd.h>
 
@@ -35,6 +44,42 @@
 #define IO_TIMEOUT_S 30
 
 static unsigned char buf[CHUNK];
+
+#define SEG_BYTES (64ull << 20)
+/* Segment timing of one connection: bytes counted so far, the warm-up to skip. */
+static uint64_t seg_warm, seg_count, seg_next;
+static double seg_mark;
+static char seg_line[1 << 16];
+static size_t seg_len;
+
+static double mono(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void seg_start(void) {
+  seg_count = 0;
+  seg_next = seg_warm;
+  seg_len = (size_t)snprintf(seg_line, sizeof seg_line, "SEGS");
+}
+
+/* Counts n more bytes moved; notes the time at the warm-up's end and at each segment's. */
+static void seg_add(uint64_t n) {
+  seg_count += n;
+  if (seg_count < seg_next) return;
+  double t = mono();
+  if (seg_next > seg_warm && seg_len + 16 < sizeof seg_line) {
+    seg_len += (size_t)snprintf(seg_line + seg_len, sizeof seg_line - seg_len, " %.6f", t - seg_mark);
+  }
+  seg_mark = t;
+  while (seg_next <= seg_count) seg_next += SEG_BYTES;
+}
+
+static void seg_print(void) {
+  printf("%s\n", seg_line);
+  fflush(stdout);
+}
 
 static void die(const char *what) {
   perror(what);
@@ -79,6 +124,7 @@ static void serve_sink(int c) {
     if (r < 0) return;
     if (r == 0) break;
     total += (uint64_t)r;
+    seg_add((uint64_t)r);
   }
   unsigned char ack[8];
   for (int i = 0; i < 8; i++) ack[i] = (unsigned char)(total >> (8 * i));
@@ -93,6 +139,7 @@ static void serve_source(int c, uint64_t bytes) {
     size_t n = bytes < CHUNK ? (size_t)bytes : CHUNK;
     if (send_all(c, buf, n) < 0) return;
     bytes -= n;
+    seg_add(n);
   }
 }
 
@@ -128,7 +175,7 @@ static void serve_udp(int s) {
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: peer echo|udp-echo|sink|source <bytes>|accept-close\n");
+    fprintf(stderr, "usage: peer echo|udp-echo|sink [warm]|source <bytes> [warm]|accept-close\n");
     return 2;
   }
   const char *mode = argv[1];
@@ -140,7 +187,10 @@ int main(int argc, char **argv) {
   if (strcmp(mode, "source") == 0) {
     if (argc < 3) die("source needs <bytes>");
     source_bytes = strtoull(argv[2], NULL, 10);
-  } else if (!udp && strcmp(mode, "echo") && strcmp(mode, "sink") && strcmp(mode, "accept-close")) {
+    if (argc > 3) seg_warm = strtoull(argv[3], NULL, 10);
+  } else if (strcmp(mode, "sink") == 0) {
+    if (argc > 2) seg_warm = strtoull(argv[2], NULL, 10);
+  } else if (!udp && strcmp(mode, "echo") && strcmp(mode, "accept-close")) {
     fprintf(stderr, "peer: unknown mode %s\n", mode);
     return 2;
   }
@@ -183,9 +233,14 @@ int main(int argc, char **argv) {
       continue;
     }
     set_timeouts(c);
-    if (mode[0] == 'e') serve_echo(c);
-    else if (mode[1] == 'i') serve_sink(c);
-    else serve_source(c, source_bytes);
+    if (mode[0] == 'e') {
+      serve_echo(c);
+    } else {
+      seg_start();
+      if (mode[1] == 'i') serve_sink(c);
+      else serve_source(c, source_bytes);
+      seg_print();
+    }
     close(c);
   }
 }
