@@ -769,7 +769,9 @@ the peer runs on CPU ${PEER_CPU ?? "any"}, in "1 CPU" rows on the client's CPU. 
 round trip is dominated by the cross-CPU wake-up, which hides the cost of the calls themselves; on one
 CPU that cost shows. "raw libc FFI" rows are a reference, not a product: the same loops calling
 \`libc.send\`/\`libc.recv\`/… of \`ffi/libc.ts\` directly (\`bench/clients/ffi_client.ts\`), the floor
-for any FFI socket layer; usocket minus that row is the cost of the \`Socket\` class.
+for any FFI socket layer; usocket minus that row is the cost of the \`Socket\` class. In the
+recv(65536) rows that loop receives into a new 64 KiB array per call, as a receive that returns
+its bytes must; the readinto rows reuse one buffer.
 
 ## Results
 

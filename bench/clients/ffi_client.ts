@@ -83,17 +83,23 @@ function udpPingpong(a: BenchArgs, timeout: boolean): string {
   return report(a.n, a.n * a.size * 2, t / 1000);
 }
 
-function bulkRecv(a: BenchArgs, flags: number): string {
+/**
+ * readinto: `recv(MSG_WAITALL)` into one reused buffer. recv(65536):
+ * `recv(2)` into a new 64 KiB array each call, as a receive that returns its
+ * bytes must do at the least (usocket's arena does better).
+ */
+function bulkRecv(a: BenchArgs, flags: number, fresh: boolean): string {
   const s = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM);
   s.connect([HOST, a.port]);
   const fd = s.fileno();
-  const buf = new Uint8Array(a.size);
+  let buf = new Uint8Array(a.size);
   let total = 0, mark = 0, t0 = 0;
   for (;;) {
     if (t0 === 0 && total >= a.warm) {
       t0 = now();
       mark = total;
     }
+    if (fresh) buf = new Uint8Array(a.size);
     const r = libc.recv(fd, buf, a.size, flags);
     if (r < 0) throw new Error(`recv: errno ${libc.errno()}`);
     if (r === 0) break;
@@ -181,9 +187,9 @@ const out = a.workload === "tcp_pingpong"
   : a.workload === "bulk_send"
   ? bulkSend(a)
   : a.workload === "bulk_readinto"
-  ? bulkRecv(a, C.MSG_WAITALL)
+  ? bulkRecv(a, C.MSG_WAITALL, false)
   : a.workload === "bulk_recv"
-  ? bulkRecv(a, 0)
+  ? bulkRecv(a, 0, true)
   : a.workload === "churn"
   ? churn(a)
   : a.workload === "poll"
