@@ -201,20 +201,30 @@ const IMPLS = [
 for (const i of IMPLS) if (!i.cmd) notes.push(`${i.label}: skipped (runtime or compiler missing).`);
 
 const [bulk, WARM_BULK] = SCALE.bulk;
+/** The C peer's bulk segment (bench/c/peer.c). */
+const SEG_BYTES = 64 * MiB;
 // place: "2" = client and peer on two CPUs, "1" = both on one CPU (no cross-CPU wake-up).
 // refs: whether the raw-FFI reference rows run too.
-const pingpong = (proto, place) => ({
-  id: `${proto}_pingpong_${place}cpu`,
-  label: `${proto.toUpperCase()} ping-pong 64 B, ${place} CPU${place === "2" ? "s" : ""}`,
-  client: `${proto}_pingpong`,
-  peer: [proto === "tcp" ? "echo" : "udp-echo"],
-  n: SCALE[`pp${place}`][0],
-  warm: SCALE[`pp${place}`][1],
-  size: 64,
-  unit: "round trip",
-  place,
-  refs: place === "1",
-});
+// The C peer times segments of SEG_PP round trips (or 64 MiB of bulk) after the warm-up: see summarize.
+const SEG_PP = 1000;
+const pingpong = (proto, place) => {
+  const [n, warm] = SCALE[`pp${place}`];
+  return {
+    id: `${proto}_pingpong_${place}cpu`,
+    label: `${proto.toUpperCase()} ping-pong 64 B, ${place} CPU${place === "2" ? "s" : ""}`,
+    client: `${proto}_pingpong`,
+    peer: proto === "tcp"
+      ? ["echo", String(warm * 64), String(SEG_PP * 64)]
+      : ["udp-echo", String(warm * 64), String(SEG_PP * 64), String((warm + n) * 64)],
+    n,
+    warm,
+    size: 64,
+    unit: "round trip",
+    place,
+    refs: place === "1",
+    segOps: SEG_PP,
+  };
+};
 const bulkload = (client, label, peer) => ({
   id: client,
   label: `${label} ${bulk / MiB} MiB`,
@@ -227,7 +237,7 @@ const bulkload = (client, label, peer) => ({
   place: "2",
   refs: true,
   runs: BULK_RUNS,
-  segs: true, // the C peer times each 64 MiB (see summarize)
+  segOps: SEG_BYTES / 65536, // the C peer times each 64 MiB (see summarize)
 });
 const churnload = (place) => ({
   id: `churn_${place}cpu`,
@@ -391,8 +401,13 @@ async function measureWorkload(w) {
         const row = rows[(k + r) % rows.length];
         if (row.errors.length >= 2) continue; // give up on a client that keeps failing
         const res = runClient(row.impl, w, port);
-        // every bulk client makes one connection, and the peer prints one line at its end
-        const segs = w.segs && peer ? await nextSegs(peer, 3000) : null;
+        // the peer prints one line per run: at the end of its connection (UDP: at its last datagram)
+        const segs = w.segOps && peer && !res.error ? await nextSegs(peer, 3000) : null;
+        if (res.error && peer) {
+          // what a failed run made the peer print is not the next run's
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          peer.segs.lines.length = 0;
+        }
         if (res.error) row.errors.push(res.error);
         else row.runs.push({ ...res, segs });
         log(`  ${w.id.padEnd(18)} run ${r + 1}/${runs}  ${row.impl.id.padEnd(15)} ${res.error ?? fmtRate(res)}`);
@@ -410,22 +425,20 @@ const quantile = (xs, q) => {
   return lo + 1 < s.length ? s[lo] + (s[lo + 1] - s[lo]) * (i - lo) : s[lo];
 };
 
-/** The peer's segment size (bench/c/peer.c SEG_BYTES). */
-const SEG_BYTES = 64 * MiB;
-
 function summarize(row) {
   if (row.runs.length === 0) return null;
-  if (row.w.segs && row.runs.every((x) => x.segs?.length)) {
-    // Bulk: the rate of every 64 MiB segment of every run, as the peer timed it.
-    // This host's loopback switches between a fast and a slow mode within a
-    // connection (peer.c), so one figure per run mixes modes by chance; the
-    // median segment does not, while the slow mode holds under half the time.
-    const rates = row.runs.flatMap((x) => x.segs.map((sec) => SEG_BYTES / row.w.size / sec));
+  if (row.w.segOps && row.runs.every((x) => x.segs?.length)) {
+    // Ping-pong and bulk: the rate of every segment (1 000 round trips, 64 MiB)
+    // of every run, as the peer timed it. This host switches between a fast and
+    // a slow mode within a run (peer.c), so one figure per run mixes modes by
+    // chance; the median segment does not, while the slow mode holds under half
+    // the time.
+    const rates = row.runs.flatMap((x) => x.segs.map((sec) => row.w.segOps / sec));
     const med = median(rates);
     return {
       ops: med,
       best: quantile(rates, 0.9),
-      mib: (med * row.w.size) / MiB,
+      mib: (med * (row.w.client.endsWith("pingpong") ? 2 : 1) * row.w.size) / MiB,
       perOp: 1 / med,
       spread: (quantile(rates, 0.75) - quantile(rates, 0.25)) / med,
       n: rates.length,
@@ -713,7 +726,7 @@ const header = [
   `machine:  ${versions.machine}`,
   `runtimes: ${versions.deno}; ${versions.bun}; ${versions.node}`,
   `compiler: ${versions.cc}; strace: ${versions.strace}; RLIMIT_NOFILE ${nofile ?? "unknown"}`,
-  `mode:     ${mode}, median of ${RUNS} runs per cell (bulk: of the 64 MiB segments of ${BULK_RUNS} runs; each run a new client process), ${
+  `mode:     ${mode}, ${RUNS} runs per cell (bulk ${BULK_RUNS}; each run a new client process; ping-pong and bulk: median of peer-timed segments), ${
     elapsed.toFixed(0)
   } s in all; peer: ${haveC ? "bench/c/peer.c" : "bench/peers/node_peer.mjs"}`,
 ];
@@ -752,16 +765,17 @@ Measured ${started.toISOString().slice(0, 10)} (${started.toISOString()}) by \`n
   haveC ? "`bench/c/peer.c`" : "`bench/peers/node_peer.mjs` (no C compiler)"
 }, one process per workload, the same for every client; loopback 127.0.0.1 only
 
-Each cell is the median of ${RUNS} runs, except bulk cells (${BULK_RUNS} runs): there the peer times
-every 64 MiB of each run's timed part, and a cell is the median of all those segments ("seg" in the
-spread column). This host's loopback switches between a fast and a slow mode (~3.6 and ~1.6 GB/s)
-every few tens of ms to seconds, within one connection, for every client, C included; one figure
-per run mixes the modes by chance, the median segment does not. Every run is a new client process
-that does an untimed warm-up, then the timed part (counts below). Runs are interleaved across
-implementations. "× C" is the median ops/s relative to the C client's on the same workload;
-"best/best" compares the best runs instead (bulk: the 90th percentile segments); "spread" is
-(max − min) / 2 / median of the runs' ops/s (bulk: half the interquartile range of the segments,
-over their median). Ping-pong MiB/s counts the payload both ways. Every TCP client sets TCP_NODELAY for ping-pong and bulk send (Bun sets it by default; a
+Ping-pong and bulk cells ("seg" in the spread column) are timed by the peer: it times every segment
+of each run's timed part (1 000 round trips; 64 MiB of bulk), and a cell is the median of the
+segments of all its runs (${RUNS}; bulk ${BULK_RUNS}). This host's speed switches between modes every
+few tens of ms to seconds, within one run, for every client, C included (bulk: ~3.6 and ~1.6 GB/s;
+1 000 TCP round trips on one CPU: 13.9 ms, for a while 16–18 ms); one figure per run mixes the modes
+by chance, the median segment does not. Churn and poll cells are the median of ${RUNS} runs. Every
+run is a new client process that does an untimed warm-up, then the timed part (counts below). Runs
+are interleaved across implementations. "× C" is the median ops/s relative to the C client's on the
+same workload; "best/best" compares the best runs instead (segments: the 90th percentiles);
+"spread" is (max − min) / 2 / median of the runs' ops/s (segments: half the interquartile range over
+the median). Ping-pong MiB/s counts the payload both ways. Every TCP client sets TCP_NODELAY for ping-pong and bulk send (Bun sets it by default; a
 64 KiB write is more than the loopback MSS, and Nagle would hold back each write's tail).
 
 Placement (\`taskset\`): the client runs on CPU ${CLIENT_CPU ?? "any"}; in "2 CPUs" rows and the bulk rows

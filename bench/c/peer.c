@@ -4,18 +4,21 @@
  * another). Loopback only: binds 127.0.0.1, port chosen by the kernel, and
  * prints "PORT <n>" on stdout.
  *
- *   peer echo                  TCP: echo every byte back (TCP_NODELAY)
- *   peer udp-echo              UDP: send every datagram back to its sender
+ *   peer echo [warm seg]       TCP: echo every byte back (TCP_NODELAY)
+ *   peer udp-echo [warm seg total]  UDP: send every datagram back to its sender
  *   peer sink [warm]           TCP: read to EOF, then reply the byte count (8 bytes, little endian) and close
  *   peer source <bytes> [warm] TCP: send <bytes> in 64 KiB writes (TCP_NODELAY), then close
  *
- * sink and source also time the transfer themselves: after the first [warm]
- * bytes, each 64 MiB segment (a tail shorter than that is dropped), and print
- * "SEGS <seconds> <seconds> ..." on stdout at the end of each connection. The
- * rate of this host's loopback switches between modes every few tens of ms to
- * seconds (seen within one connection of the C client: 64 MiB segments at
- * ~3 600, then ~1 600, then ~3 600 MiB/s), so bench/run.mjs pools segments
- * across runs instead of taking one figure per run.
+ * Given [warm], the peer also times the transfer itself: after the first
+ * [warm] bytes, each segment of [seg] bytes (64 MiB for sink and source; a
+ * tail shorter than that is dropped), and prints "SEGS <seconds> ..." on
+ * stdout at the end of each connection (udp-echo: once a sender's bytes reach
+ * [total]; a new sender starts a new count). This host's speed switches
+ * between modes every few tens of ms to seconds, within one connection (seen
+ * with the C client: 64 MiB segments at ~3 600, then ~1 600, then ~3 600
+ * MiB/s; 1 000 TCP round trips in 13.9 ms, then in 16-18 ms for a while), so
+ * bench/run.mjs pools segments across runs instead of taking one figure per
+ * run.
  *   peer accept-close          TCP: accept and close at once (the client reads EOF)
  *
  * Bounded everywhere: connections are served one at a time with 30 s
@@ -45,9 +48,9 @@
 
 static unsigned char buf[CHUNK];
 
-#define SEG_BYTES (64ull << 20)
 /* Segment timing of one connection: bytes counted so far, the warm-up to skip. */
-static uint64_t seg_warm, seg_count, seg_next;
+static int seg_on;
+static uint64_t seg_warm, seg_size = 64ull << 20, seg_total, seg_count, seg_next;
 static double seg_mark;
 static char seg_line[1 << 16];
 static size_t seg_len;
@@ -66,6 +69,7 @@ static void seg_start(void) {
 
 /* Counts n more bytes moved; notes the time at the warm-up's end and at each segment's. */
 static void seg_add(uint64_t n) {
+  if (!seg_on) return;
   seg_count += n;
   if (seg_count < seg_next) return;
   double t = mono();
@@ -73,10 +77,11 @@ static void seg_add(uint64_t n) {
     seg_len += (size_t)snprintf(seg_line + seg_len, sizeof seg_line - seg_len, " %.6f", t - seg_mark);
   }
   seg_mark = t;
-  while (seg_next <= seg_count) seg_next += SEG_BYTES;
+  while (seg_next <= seg_count) seg_next += seg_size;
 }
 
 static void seg_print(void) {
+  if (!seg_on) return;
   printf("%s\n", seg_line);
   fflush(stdout);
 }
@@ -113,6 +118,7 @@ static void serve_echo(int c) {
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) return;
     if (send_all(c, buf, (size_t)r) < 0) return;
+    seg_add((uint64_t)r);
   }
 }
 
@@ -158,7 +164,8 @@ static int idle_tick(int *idle_s) {
 }
 
 static void serve_udp(int s) {
-  int idle_s = 0;
+  int idle_s = 0, done = 0;
+  struct sockaddr_in last = {0};
   for (;;) {
     struct sockaddr_in from;
     socklen_t flen = sizeof from;
@@ -170,12 +177,23 @@ static void serve_udp(int s) {
     }
     idle_s = 0;
     sendto(s, buf, (size_t)n, 0, (struct sockaddr *)&from, flen);
+    if (!seg_on) continue;
+    if (from.sin_port != last.sin_port || from.sin_addr.s_addr != last.sin_addr.s_addr) {
+      last = from; /* a new client: a new count */
+      seg_start();
+      done = 0;
+    }
+    seg_add((uint64_t)n);
+    if (!done && seg_count >= seg_total) {
+      seg_print();
+      done = 1;
+    }
   }
 }
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: peer echo|udp-echo|sink [warm]|source <bytes> [warm]|accept-close\n");
+    fprintf(stderr, "usage: peer echo [warm seg]|udp-echo [warm seg total]|sink [warm]|source <bytes> [warm]|accept-close\n");
     return 2;
   }
   const char *mode = argv[1];
@@ -187,10 +205,15 @@ int main(int argc, char **argv) {
   if (strcmp(mode, "source") == 0) {
     if (argc < 3) die("source needs <bytes>");
     source_bytes = strtoull(argv[2], NULL, 10);
-    if (argc > 3) seg_warm = strtoull(argv[3], NULL, 10);
+    if (argc > 3) seg_on = 1, seg_warm = strtoull(argv[3], NULL, 10);
   } else if (strcmp(mode, "sink") == 0) {
-    if (argc > 2) seg_warm = strtoull(argv[2], NULL, 10);
-  } else if (!udp && strcmp(mode, "echo") && strcmp(mode, "accept-close")) {
+    if (argc > 2) seg_on = 1, seg_warm = strtoull(argv[2], NULL, 10);
+  } else if (strcmp(mode, "echo") == 0 || udp) {
+    if (argc > 3) seg_on = 1, seg_warm = strtoull(argv[2], NULL, 10), seg_size = strtoull(argv[3], NULL, 10);
+    if (udp && argc > 4) seg_total = strtoull(argv[4], NULL, 10);
+    if (udp && seg_on && argc <= 4) die("udp-echo needs [warm seg total]");
+    if (seg_on && seg_size == 0) die("seg must be > 0");
+  } else if (strcmp(mode, "accept-close")) {
     fprintf(stderr, "peer: unknown mode %s\n", mode);
     return 2;
   }
@@ -233,14 +256,11 @@ int main(int argc, char **argv) {
       continue;
     }
     set_timeouts(c);
-    if (mode[0] == 'e') {
-      serve_echo(c);
-    } else {
-      seg_start();
-      if (mode[1] == 'i') serve_sink(c);
-      else serve_source(c, source_bytes);
-      seg_print();
-    }
+    seg_start();
+    if (mode[0] == 'e') serve_echo(c);
+    else if (mode[1] == 'i') serve_sink(c);
+    else serve_source(c, source_bytes);
+    seg_print();
     close(c);
   }
 }
