@@ -52,6 +52,58 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   };
 }
 
+// ---- bulk loops and the JITs ----
+//
+// A bulk loop must not change what the JIT has seen when its timed part
+// begins. V8's `--trace-deopt` showed Deno's bulk loops deoptimized right at
+// the end of the warm-up, so that the first timed segments ran in slower tiers:
+// first by the clock-start branch (`t0 === 0`, "not a Smi" once `t0` held a
+// time), then, with the loop run twice (warm-up, timed part), by its byte
+// counter and limit (1.5 GiB of warm-up is past V8's small integers, 2^30; the
+// timed part's counter starts small again: "not a Smi"). So a loop-driven
+// client runs one loop over steps of at most BULK_STEP bytes, warm-up and timed
+// part alike, with no clock branch inside it; a callback-driven one (Bun's and
+// Node's own sockets) restarts its clock at every step of the warm-up.
+
+/** The most bytes one run of a bulk loop moves: well inside V8's small integers. */
+export const BULK_STEP = 1 << 28;
+
+/**
+ * Calls `step(limit)` — which moves up to `limit` bytes (a receive: fewer only
+ * at EOF) and returns how many it moved — until `bytes` have moved, or a step
+ * moved fewer than asked. Returns the bytes moved.
+ */
+export function inSteps(bytes: number, step: (limit: number) => number): number {
+  let done = 0;
+  while (done < bytes) {
+    const want = Math.min(BULK_STEP, bytes - done);
+    const got = step(want);
+    done += got;
+    if (got < want) break;
+  }
+  return done;
+}
+
+/** {@linkcode inSteps} for an asynchronous `step`. */
+export async function inStepsAsync(bytes: number, step: (limit: number) => Promise<number>): Promise<number> {
+  let done = 0;
+  while (done < bytes) {
+    const want = Math.min(BULK_STEP, bytes - done);
+    const got = await step(want);
+    done += got;
+    if (got < want) break;
+  }
+  return done;
+}
+
+/**
+ * Where a callback-driven bulk client restarts its clock next: every
+ * BULK_STEP bytes of the warm-up, at its end (`warm`), then never.
+ */
+export function nextStart(at: number, warm: number): number {
+  return at + BULK_STEP < warm ? at + BULK_STEP : at < warm ? warm : Infinity;
+}
+
 /** The result line: timed operations, timed bytes, elapsed seconds. */
 export function report(ops: number, bytes: number, seconds: number): string {
   return JSON.stringify({ ops, bytes, seconds });

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { type BenchArgs, now, parseArgs, readCount, report } from "./args.ts";
+import { type BenchArgs, nextStart, now, parseArgs, readCount, report } from "./args.ts";
 
 const HOST = "127.0.0.1";
 
@@ -125,12 +125,15 @@ async function bulkSend(a: BenchArgs): Promise<string> {
   const chunk = new Uint8Array(a.size).fill(120);
   const total = a.warm + a.n;
   const ack = new Uint8Array(8);
-  let sent = 0, acked = 0, t0 = 0;
+  let sent = 0, acked = 0, t0 = 0, next = 0;
   // Writes <size>-byte chunks until the socket takes less than offered
   // (its buffer is full); drain() calls this again to go on.
   const pump = (s: TcpSocket) => {
     while (sent < total) {
-      if (t0 === 0 && sent >= a.warm) t0 = now();
+      if (sent >= next) {
+        t0 = now();
+        next = nextStart(next, a.warm);
+      }
       const off = sent % a.size;
       const k = Math.min(a.size - off, total - sent);
       const w = s.write(off === 0 && k === a.size ? chunk : chunk.subarray(off, off + k));
@@ -165,7 +168,7 @@ async function bulkSend(a: BenchArgs): Promise<string> {
 
 async function bulkRecv(a: BenchArgs): Promise<string> {
   const done = deferred<number>();
-  let total = 0, mark = 0, t0 = 0;
+  let total = 0, mark = 0, t0 = 0, next = 0;
   await Bun.connect({
     hostname: HOST,
     port: a.port,
@@ -173,9 +176,10 @@ async function bulkRecv(a: BenchArgs): Promise<string> {
       binaryType: "uint8array",
       data(_s, data) {
         total += data.length;
-        if (t0 === 0 && total >= a.warm) {
+        if (total >= next) {
           t0 = now();
           mark = total;
+          next = nextStart(next, a.warm);
         }
       },
       close: () => done.resolve(now()),

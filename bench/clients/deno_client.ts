@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { type BenchArgs, now, parseArgs, readCount, report } from "./args.ts";
+import { type BenchArgs, inStepsAsync, now, parseArgs, readCount, report } from "./args.ts";
 
 const HOST = "127.0.0.1";
 
@@ -74,56 +74,63 @@ async function bulkSend(a: BenchArgs): Promise<string> {
   const conn = await Deno.connect({ hostname: HOST, port: a.port });
   conn.setNoDelay(true); // as every client (Bun's default)
   const chunk = new Uint8Array(a.size).fill(120);
-  const total = a.warm + a.n;
-  let sent = 0, t0 = 0;
-  while (sent < total) {
-    if (t0 === 0 && sent >= a.warm) t0 = now();
-    const k = Math.min(a.size, total - sent);
-    await writeAll(conn, k === a.size ? chunk : chunk.subarray(0, k));
-    sent += k;
-  }
+  // one loop, in steps, for the warm-up and the timed part (args.ts, "bulk loops")
+  const pump = async (bytes: number) => {
+    let sent = 0;
+    while (sent < bytes) {
+      const k = Math.min(a.size, bytes - sent);
+      await writeAll(conn, k === a.size ? chunk : chunk.subarray(0, k));
+      sent += k;
+    }
+    return sent;
+  };
+  await inStepsAsync(a.warm, pump);
+  const t0 = now();
+  await inStepsAsync(a.n, pump);
   await conn.closeWrite();
   const ack = new Uint8Array(8);
   await readExact(conn, ack);
   const t = now() - t0;
   conn.close();
-  if (readCount(ack) !== total) throw new Error(`sink counted ${readCount(ack)} bytes, sent ${total}`);
+  if (readCount(ack) !== a.warm + a.n) throw new Error(`sink counted ${readCount(ack)} bytes, sent ${a.warm + a.n}`);
   return report(a.n / a.size, a.n, t / 1000);
+}
+
+/** Receives to EOF, timing what comes after the first `a.warm` bytes; `read` gives the next chunk's length, or null at EOF. */
+async function bulkReceive(a: BenchArgs, read: () => Promise<number | null>): Promise<string> {
+  // one loop, in steps, for the warm-up and the timed part (args.ts, "bulk loops")
+  const drain = async (limit: number) => {
+    let got = 0;
+    while (got < limit) {
+      const r = await read();
+      if (r === null) break;
+      got += r;
+    }
+    return got;
+  };
+  const warm = await inStepsAsync(a.warm, drain);
+  const t0 = now();
+  const timed = await inStepsAsync(Infinity, drain);
+  const t = now() - t0;
+  if (warm + timed !== a.warm + a.n) throw new Error(`received ${warm + timed} bytes, expected ${a.warm + a.n}`);
+  return report(timed / a.size, timed, t / 1000);
 }
 
 async function bulkReadinto(a: BenchArgs): Promise<string> {
   const conn = await Deno.connect({ hostname: HOST, port: a.port });
   const buf = new Uint8Array(a.size);
-  let total = 0, mark = 0, t0 = 0;
-  for (;;) {
-    if (t0 === 0 && total >= a.warm) {
-      t0 = now();
-      mark = total;
-    }
-    const r = await conn.read(buf);
-    if (r === null) break;
-    total += r;
-  }
-  const t = now() - t0;
+  const out = await bulkReceive(a, () => conn.read(buf));
   conn.close();
-  if (total !== a.warm + a.n) throw new Error(`received ${total} bytes, expected ${a.warm + a.n}`);
-  return report((total - mark) / a.size, total - mark, t / 1000);
+  return out;
 }
 
 async function bulkRecv(a: BenchArgs): Promise<string> {
   const conn = await Deno.connect({ hostname: HOST, port: a.port });
-  let total = 0, mark = 0, t0 = 0;
-  if (a.warm === 0) t0 = now();
-  for await (const chunk of conn.readable) {
-    total += chunk.length;
-    if (t0 === 0 && total >= a.warm) {
-      t0 = now();
-      mark = total;
-    }
-  }
-  const t = now() - t0;
-  if (total !== a.warm + a.n) throw new Error(`received ${total} bytes, expected ${a.warm + a.n}`);
-  return report((total - mark) / a.size, total - mark, t / 1000);
+  const reader = conn.readable.getReader(); // what `for await (… of conn.readable)` uses
+  return await bulkReceive(a, async () => {
+    const { value, done } = await reader.read();
+    return done ? null : value.length;
+  });
 }
 
 async function churn(a: BenchArgs): Promise<string> {

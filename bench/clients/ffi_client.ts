@@ -20,7 +20,7 @@ import process from "node:process";
 import { libc } from "../../ffi/libc.ts";
 import * as usocket from "../../mod.ts";
 import { C } from "../../src/platform/mod.ts";
-import { type BenchArgs, now, parseArgs, report } from "./args.ts";
+import { type BenchArgs, inSteps, now, parseArgs, report } from "./args.ts";
 
 const HOST = "127.0.0.1";
 const NOSIGNAL = C.MSG_NOSIGNAL;
@@ -93,22 +93,25 @@ function bulkRecv(a: BenchArgs, flags: number, fresh: boolean): string {
   s.connect([HOST, a.port]);
   const fd = s.fileno();
   let buf = new Uint8Array(a.size);
-  let total = 0, mark = 0, t0 = 0;
-  for (;;) {
-    if (t0 === 0 && total >= a.warm) {
-      t0 = now();
-      mark = total;
+  // one loop, in steps, for the warm-up and the timed part (args.ts, "bulk loops")
+  const drain = (limit: number) => {
+    let got = 0;
+    while (got < limit) {
+      if (fresh) buf = new Uint8Array(a.size);
+      const r = libc.recv(fd, buf, a.size, flags);
+      if (r < 0) throw new Error(`recv: errno ${libc.errno()}`);
+      if (r === 0) break;
+      got += r;
     }
-    if (fresh) buf = new Uint8Array(a.size);
-    const r = libc.recv(fd, buf, a.size, flags);
-    if (r < 0) throw new Error(`recv: errno ${libc.errno()}`);
-    if (r === 0) break;
-    total += r;
-  }
+    return got;
+  };
+  const warm = inSteps(a.warm, drain);
+  const t0 = now();
+  const timed = inSteps(Infinity, drain);
   const t = now() - t0;
   s.close();
-  if (total !== a.warm + a.n) throw new Error(`received ${total} bytes, expected ${a.warm + a.n}`);
-  return report((total - mark) / a.size, total - mark, t / 1000);
+  if (warm + timed !== a.warm + a.n) throw new Error(`received ${warm + timed} bytes, expected ${a.warm + a.n}`);
+  return report(timed / a.size, timed, t / 1000);
 }
 
 function bulkSend(a: BenchArgs): string {
@@ -117,16 +120,21 @@ function bulkSend(a: BenchArgs): string {
   s.setsockopt(usocket.IPPROTO_TCP, usocket.TCP_NODELAY, 1); // as every client
   const fd = s.fileno();
   const chunk = new Uint8Array(a.size).fill(120);
-  const total = a.warm + a.n;
-  let sent = 0, t0 = 0;
-  while (sent < total) {
-    if (t0 === 0 && sent >= a.warm) t0 = now();
-    const off = sent % a.size;
-    const k = Math.min(a.size - off, total - sent);
-    const r = libc.send(fd, off === 0 ? chunk : chunk.subarray(off), k, NOSIGNAL);
-    if (r < 0) throw new Error(`send: errno ${libc.errno()}`);
-    sent += r;
-  }
+  // one loop, in steps, for the warm-up and the timed part (args.ts, "bulk loops")
+  const pump = (bytes: number) => {
+    let sent = 0;
+    while (sent < bytes) {
+      const off = sent % a.size;
+      const k = Math.min(a.size - off, bytes - sent);
+      const r = libc.send(fd, off === 0 ? chunk : chunk.subarray(off), k, NOSIGNAL);
+      if (r < 0) throw new Error(`send: errno ${libc.errno()}`);
+      sent += r;
+    }
+    return sent;
+  };
+  inSteps(a.warm, pump);
+  const t0 = now();
+  inSteps(a.n, pump);
   s.shutdown(usocket.SHUT_WR);
   const ack = new Uint8Array(8);
   if (s.readinto(ack) !== 8) throw new Error("no ack");

@@ -13,6 +13,9 @@ import process from "node:process";
 const HOST = "127.0.0.1";
 const now = () => performance.now();
 const report = (ops, bytes, seconds) => JSON.stringify({ ops, bytes, seconds });
+/** As nextStart in args.ts: the clock restarts every 256 MiB of the warm-up, at its end, then never. */
+const STEP = 1 << 28;
+const nextStart = (at, warm) => (at + STEP < warm ? at + STEP : at < warm ? warm : Infinity);
 
 function parseArgs(argv) {
   if (argv.length < 5) throw new Error("usage: <workload> <port> <n> <warm> <size> [opt]");
@@ -86,9 +89,12 @@ async function bulkSend(a) {
     s.on("end", () => resolve(now()));
     s.on("error", reject);
   });
-  let sent = 0, t0 = 0;
+  let sent = 0, t0 = 0, next = 0;
   while (sent < total) {
-    if (t0 === 0 && sent >= a.warm) t0 = now();
+    if (sent >= next) {
+      t0 = now();
+      next = nextStart(next, a.warm);
+    }
     const k = Math.min(a.size, total - sent);
     sent += k;
     if (!s.write(k === a.size ? chunk : chunk.subarray(0, k))) await new Promise((r) => s.once("drain", r));
@@ -103,12 +109,13 @@ async function bulkSend(a) {
 }
 
 async function bulkRecv(a, reuse) {
-  let total = 0, mark = 0, t0 = 0;
+  let total = 0, mark = 0, t0 = 0, next = 0;
   const count = (n) => {
     total += n;
-    if (t0 === 0 && total >= a.warm) {
+    if (total >= next) {
       t0 = now();
       mark = total;
+      next = nextStart(next, a.warm);
     }
   };
   const options = reuse ? { onread: { buffer: Buffer.alloc(a.size), callback: (n) => void count(n) } } : {};

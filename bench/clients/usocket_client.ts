@@ -16,7 +16,7 @@
  */
 import process from "node:process";
 import * as usocket from "../../mod.ts";
-import { type BenchArgs, now, parseArgs, readCount, report } from "./args.ts";
+import { type BenchArgs, inSteps, now, parseArgs, readCount, report } from "./args.ts";
 
 type Socket = usocket.Socket;
 const HOST = "127.0.0.1";
@@ -69,59 +69,52 @@ function bulkSend(a: BenchArgs): string {
   // loopback MSS, and Nagle would hold back the tail of each one.
   s.setsockopt(usocket.IPPROTO_TCP, usocket.TCP_NODELAY, 1);
   const chunk = new Uint8Array(a.size).fill(120);
-  const total = a.warm + a.n;
-  let sent = 0, t0 = 0;
-  while (sent < total) {
-    if (t0 === 0 && sent >= a.warm) t0 = now();
-    const k = Math.min(a.size, total - sent);
-    s.sendall(k === a.size ? chunk : chunk.subarray(0, k));
-    sent += k;
-  }
+  // one loop, in steps, for the warm-up and the timed part (args.ts, "bulk loops")
+  const pump = (bytes: number) => {
+    let sent = 0;
+    while (sent < bytes) {
+      const k = Math.min(a.size, bytes - sent);
+      s.sendall(k === a.size ? chunk : chunk.subarray(0, k));
+      sent += k;
+    }
+    return sent;
+  };
+  inSteps(a.warm, pump);
+  const t0 = now();
+  inSteps(a.n, pump);
   s.shutdown(usocket.SHUT_WR);
   const ack = new Uint8Array(8);
   if (s.readinto(ack) !== 8) throw new Error("no ack from the sink");
   const t = now() - t0;
   s.close();
-  if (readCount(ack) !== total) throw new Error(`sink counted ${readCount(ack)} bytes, sent ${total}`);
+  if (readCount(ack) !== a.warm + a.n) throw new Error(`sink counted ${readCount(ack)} bytes, sent ${a.warm + a.n}`);
   return report(a.n / a.size, a.n, t / 1000);
 }
 
-function bulkReadinto(a: BenchArgs): string {
+function bulkReceive(a: BenchArgs, receive: (s: Socket, buf: Uint8Array) => number): string {
   const s = connect(a.port);
   const buf = new Uint8Array(a.size);
-  let total = 0, mark = 0, t0 = 0;
-  for (;;) {
-    if (t0 === 0 && total >= a.warm) {
-      t0 = now();
-      mark = total;
+  // one loop, in steps, for the warm-up and the timed part (args.ts, "bulk loops")
+  const drain = (limit: number) => {
+    let got = 0;
+    while (got < limit) {
+      const r = receive(s, buf);
+      if (r === 0) break;
+      got += r;
     }
-    const r = s.readinto(buf)!;
-    if (r === 0) break;
-    total += r;
-  }
+    return got;
+  };
+  const warm = inSteps(a.warm, drain);
+  const t0 = now();
+  const timed = inSteps(Infinity, drain);
   const t = now() - t0;
   s.close();
-  if (total !== a.warm + a.n) throw new Error(`received ${total} bytes, expected ${a.warm + a.n}`);
-  return report((total - mark) / a.size, total - mark, t / 1000);
+  if (warm + timed !== a.warm + a.n) throw new Error(`received ${warm + timed} bytes, expected ${a.warm + a.n}`);
+  return report(timed / a.size, timed, t / 1000);
 }
 
-function bulkRecv(a: BenchArgs): string {
-  const s = connect(a.port);
-  let total = 0, mark = 0, t0 = 0;
-  for (;;) {
-    if (t0 === 0 && total >= a.warm) {
-      t0 = now();
-      mark = total;
-    }
-    const r = s.recv(a.size).length;
-    if (r === 0) break;
-    total += r;
-  }
-  const t = now() - t0;
-  s.close();
-  if (total !== a.warm + a.n) throw new Error(`received ${total} bytes, expected ${a.warm + a.n}`);
-  return report((total - mark) / a.size, total - mark, t / 1000);
-}
+const bulkReadinto = (a: BenchArgs) => bulkReceive(a, (s, buf) => s.readinto(buf)!);
+const bulkRecv = (a: BenchArgs) => bulkReceive(a, (s) => s.recv(a.size).length);
 
 function churn(a: BenchArgs): string {
   const addr: usocket.Address = [HOST, a.port];
