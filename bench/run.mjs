@@ -811,8 +811,9 @@ ${
 
 ${mdTable(["target", "measured", "result"], tgts.map((t) => [t.what, t.measured, mark(t.pass)]), [false, true, false])}
 
-Why a target misses, with the measurements behind it: \`bench/README.md\`, "Findings" and "Targets that miss,
-and why".
+Why a target misses, with the measurements behind it: \`bench/README.md\`, "Findings" and "Targets: what
+holds, what flips, what cannot hold here" (over several runs; a single run's bulk and 2-CPU verdicts
+flip with this host's noise).
 
 ## Syscalls per ping-pong round trip
 
