@@ -96,6 +96,62 @@ export async function inStepsAsync(bytes: number, step: (limit: number) => Promi
   return done;
 }
 
+/** What {@linkcode receiveBulk} measured: bytes of the warm-up and of the timed part, and its milliseconds. */
+export interface BulkReceived {
+  warm: number;
+  timed: number;
+  ms: number;
+}
+
+/** One run of the receive loop: `receive()` until `limit` bytes, or EOF (0). */
+function drain(limit: number, receive: () => number): number {
+  let got = 0;
+  while (got < limit) {
+    const r = receive();
+    if (r === 0) break;
+    got += r;
+  }
+  return got;
+}
+
+/**
+ * A bulk receive to EOF, `receive()` returning what one call received (0 at
+ * EOF): the first `warm` bytes are the warm-up, the rest is timed; one loop,
+ * in steps, for both.
+ */
+export function receiveBulk(warm: number, receive: () => number): BulkReceived {
+  const step = (limit: number) => drain(limit, receive);
+  const w = inSteps(warm, step);
+  const t0 = now();
+  const timed = inSteps(Infinity, step);
+  return { warm: w, timed, ms: now() - t0 };
+}
+
+/** {@linkcode receiveBulk} for an asynchronous `receive`. */
+export async function receiveBulkAsync(warm: number, receive: () => Promise<number>): Promise<BulkReceived> {
+  const step = async (limit: number) => {
+    let got = 0;
+    while (got < limit) {
+      const r = await receive();
+      if (r === 0) break;
+      got += r;
+    }
+    return got;
+  };
+  const w = await inStepsAsync(warm, step);
+  const t0 = now();
+  const timed = await inStepsAsync(Infinity, step);
+  return { warm: w, timed, ms: now() - t0 };
+}
+
+/** The result line of a bulk receive, after checking that every byte the source sent (`a.warm + a.n`) arrived. */
+export function bulkReport(a: BenchArgs, r: BulkReceived): string {
+  if (r.warm + r.timed !== a.warm + a.n) {
+    throw new Error(`received ${r.warm + r.timed} bytes, expected ${a.warm + a.n}`);
+  }
+  return report(r.timed / a.size, r.timed, r.ms / 1000);
+}
+
 /**
  * Where a callback-driven bulk client restarts its clock next: every
  * BULK_STEP bytes of the warm-up, at its end (`warm`), then never.

@@ -11,7 +11,16 @@
  *
  * @module
  */
-import { type BenchArgs, inStepsAsync, now, parseArgs, readCount, report } from "./args.ts";
+import {
+  type BenchArgs,
+  bulkReport,
+  inStepsAsync,
+  now,
+  parseArgs,
+  readCount,
+  receiveBulkAsync,
+  report,
+} from "./args.ts";
 
 const HOST = "127.0.0.1";
 
@@ -96,41 +105,22 @@ async function bulkSend(a: BenchArgs): Promise<string> {
   return report(a.n / a.size, a.n, t / 1000);
 }
 
-/** Receives to EOF, timing what comes after the first `a.warm` bytes; `read` gives the next chunk's length, or null at EOF. */
-async function bulkReceive(a: BenchArgs, read: () => Promise<number | null>): Promise<string> {
-  // one loop, in steps, for the warm-up and the timed part (args.ts, "bulk loops")
-  const drain = async (limit: number) => {
-    let got = 0;
-    while (got < limit) {
-      const r = await read();
-      if (r === null) break;
-      got += r;
-    }
-    return got;
-  };
-  const warm = await inStepsAsync(a.warm, drain);
-  const t0 = now();
-  const timed = await inStepsAsync(Infinity, drain);
-  const t = now() - t0;
-  if (warm + timed !== a.warm + a.n) throw new Error(`received ${warm + timed} bytes, expected ${a.warm + a.n}`);
-  return report(timed / a.size, timed, t / 1000);
-}
-
 async function bulkReadinto(a: BenchArgs): Promise<string> {
   const conn = await Deno.connect({ hostname: HOST, port: a.port });
   const buf = new Uint8Array(a.size);
-  const out = await bulkReceive(a, () => conn.read(buf));
+  const r = await receiveBulkAsync(a.warm, async () => (await conn.read(buf)) ?? 0);
   conn.close();
-  return out;
+  return bulkReport(a, r);
 }
 
 async function bulkRecv(a: BenchArgs): Promise<string> {
   const conn = await Deno.connect({ hostname: HOST, port: a.port });
   const reader = conn.readable.getReader(); // what `for await (… of conn.readable)` uses
-  return await bulkReceive(a, async () => {
+  const r = await receiveBulkAsync(a.warm, async () => {
     const { value, done } = await reader.read();
-    return done ? null : value.length;
+    return done ? 0 : value.length;
   });
+  return bulkReport(a, r);
 }
 
 async function churn(a: BenchArgs): Promise<string> {

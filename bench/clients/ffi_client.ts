@@ -20,7 +20,7 @@ import process from "node:process";
 import { libc } from "../../ffi/libc.ts";
 import * as usocket from "../../mod.ts";
 import { C } from "../../src/platform/mod.ts";
-import { type BenchArgs, inSteps, now, parseArgs, report } from "./args.ts";
+import { type BenchArgs, bulkReport, inSteps, now, parseArgs, receiveBulk, report } from "./args.ts";
 
 const HOST = "127.0.0.1";
 const NOSIGNAL = C.MSG_NOSIGNAL;
@@ -93,25 +93,14 @@ function bulkRecv(a: BenchArgs, flags: number, fresh: boolean): string {
   s.connect([HOST, a.port]);
   const fd = s.fileno();
   let buf = new Uint8Array(a.size);
-  // one loop, in steps, for the warm-up and the timed part (args.ts, "bulk loops")
-  const drain = (limit: number) => {
-    let got = 0;
-    while (got < limit) {
-      if (fresh) buf = new Uint8Array(a.size);
-      const r = libc.recv(fd, buf, a.size, flags);
-      if (r < 0) throw new Error(`recv: errno ${libc.errno()}`);
-      if (r === 0) break;
-      got += r;
-    }
-    return got;
-  };
-  const warm = inSteps(a.warm, drain);
-  const t0 = now();
-  const timed = inSteps(Infinity, drain);
-  const t = now() - t0;
+  const r = receiveBulk(a.warm, () => {
+    if (fresh) buf = new Uint8Array(a.size);
+    const n = libc.recv(fd, buf, a.size, flags);
+    if (n < 0) throw new Error(`recv: errno ${libc.errno()}`);
+    return n;
+  });
   s.close();
-  if (warm + timed !== a.warm + a.n) throw new Error(`received ${warm + timed} bytes, expected ${a.warm + a.n}`);
-  return report(timed / a.size, timed, t / 1000);
+  return bulkReport(a, r);
 }
 
 function bulkSend(a: BenchArgs): string {

@@ -16,7 +16,7 @@
  */
 import process from "node:process";
 import * as usocket from "../../mod.ts";
-import { type BenchArgs, inSteps, now, parseArgs, readCount, report } from "./args.ts";
+import { type BenchArgs, bulkReport, inSteps, now, parseArgs, readCount, receiveBulk, report } from "./args.ts";
 
 type Socket = usocket.Socket;
 const HOST = "127.0.0.1";
@@ -94,23 +94,9 @@ function bulkSend(a: BenchArgs): string {
 function bulkReceive(a: BenchArgs, receive: (s: Socket, buf: Uint8Array) => number): string {
   const s = connect(a.port);
   const buf = new Uint8Array(a.size);
-  // one loop, in steps, for the warm-up and the timed part (args.ts, "bulk loops")
-  const drain = (limit: number) => {
-    let got = 0;
-    while (got < limit) {
-      const r = receive(s, buf);
-      if (r === 0) break;
-      got += r;
-    }
-    return got;
-  };
-  const warm = inSteps(a.warm, drain);
-  const t0 = now();
-  const timed = inSteps(Infinity, drain);
-  const t = now() - t0;
+  const r = receiveBulk(a.warm, () => receive(s, buf));
   s.close();
-  if (warm + timed !== a.warm + a.n) throw new Error(`received ${warm + timed} bytes, expected ${a.warm + a.n}`);
-  return report(timed / a.size, timed, t / 1000);
+  return bulkReport(a, r);
 }
 
 const bulkReadinto = (a: BenchArgs) => bulkReceive(a, (s, buf) => s.readinto(buf)!);
