@@ -402,7 +402,7 @@ async function measureWorkload(w) {
         if (row.errors.length >= 2) continue; // give up on a client that keeps failing
         const res = runClient(row.impl, w, port);
         // the peer prints one line per run: at the end of its connection (UDP: at its last datagram)
-        const segs = w.segOps && peer && !res.error ? await nextSegs(peer, 3000) : null;
+        const segs = w.segOps && peer && haveC && !res.error ? await nextSegs(peer, 3000) : null; // the Node peer times nothing
         if (res.error && peer) {
           // what a failed run made the peer print is not the next run's
           await new Promise((resolve) => setTimeout(resolve, 100));
