@@ -8,6 +8,7 @@
  *   peer udp-echo [warm seg total]  UDP: send every datagram back to its sender
  *   peer sink [warm]           TCP: read to EOF, then reply the byte count (8 bytes, little endian) and close
  *   peer source <bytes> [warm] TCP: send <bytes> in 64 KiB writes (TCP_NODELAY), then close
+ *   peer accept-close          TCP: accept and close at once (the client reads EOF)
  *
  * Given [warm], the peer also times the transfer itself: after the first
  * [warm] bytes, each segment of [seg] bytes (64 MiB for sink and source; a
@@ -19,7 +20,6 @@
  * MiB/s; 1 000 TCP round trips in 13.9 ms, then in 16-18 ms for a while), so
  * bench/run.mjs pools segments across runs instead of taking one figure per
  * run.
- *   peer accept-close          TCP: accept and close at once (the client reads EOF)
  *
  * Bounded everywhere: connections are served one at a time with 30 s
  * SO_RCVTIMEO/SO_SNDTIMEO; between connections the peer checks stdin once a
