@@ -302,7 +302,7 @@ function startPeer(w) {
   const cmd = cpu !== null && !w.unpinned ? [TASKSET, "-c", String(cpu), ...args] : args;
   const child = spawn(cmd[0], cmd.slice(1), { stdio: ["pipe", "pipe", "inherit"] });
   const exited = new Promise((resolve) => child.once("exit", resolve));
-  // "SEGS <s> <s> …" lines (one per connection of a sink or source peer), oldest first
+  // "SEGS <s> <s> …" lines (one per ping-pong or bulk run the C peer served), oldest first
   const segs = { lines: [], wake: null };
   const port = new Promise((resolve, reject) => {
     let out = "";
