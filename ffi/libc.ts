@@ -41,7 +41,7 @@ export interface Libc {
     addr: Uint8Array,
     addrlen: Uint8Array,
   ): number;
-  setsockopt(fd: number, level: number, name: number, val: Uint8Array, len: number): number;
+  setsockopt(fd: number, level: number, name: number, val: Uint8Array | null, len: number): number;
   getsockopt(fd: number, level: number, name: number, val: Uint8Array, lenp: Uint8Array): number;
   getsockname(fd: number, addr: Uint8Array, addrlen: Uint8Array): number;
   getpeername(fd: number, addr: Uint8Array, addrlen: Uint8Array): number;

@@ -5,6 +5,7 @@
  * @module
  */
 import { libc } from "../ffi/libc.ts";
+import { surplus, typeName } from "./args.ts";
 import { C, L } from "./platform/mod.ts";
 
 /** An IPv4 address: `[host, port]`, host in dotted-quad text (`"127.0.0.1"`). */
@@ -171,7 +172,13 @@ function encodeNew(family: number, address: unknown, out: Uint8Array, what: stri
     return encodeUnix(address, out, dv, what);
   }
   if (!Array.isArray(address)) {
-    throw new TypeError(`${what} must be a [host, port] tuple (or a raw sockaddr Uint8Array), got ${typeOf(address)}`);
+    // Python's getaddrinfo(...)[0][-1] is undefined in JavaScript
+    const hint = address === undefined
+      ? " (for a getaddrinfo() entry's address use ai[4] or ai.at(-1): ai[-1] is undefined in JavaScript)"
+      : "";
+    throw new TypeError(
+      `${what} must be a [host, port] tuple (or a raw sockaddr Uint8Array), got ${typeName(address)}${hint}`,
+    );
   }
   if (family === AF_INET) {
     if (address.length !== 2) throw new TypeError(`${what}: an AF_INET address is [host, port]`);
@@ -257,10 +264,6 @@ function encodeRaw(family: number, raw: Uint8Array, out: Uint8Array, what: strin
   return raw.byteLength;
 }
 
-function typeOf(v: unknown): string {
-  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
-}
-
 // Decoding caches: recvfrom from the same peer returns the same host string
 // without re-formatting it.
 let last4 = -1, last4Text = "";
@@ -335,7 +338,8 @@ const AF_UNIX_UNNAMED = "";
  * ```
  */
 export function inet_pton(af: number, text: string): Uint8Array {
-  if (typeof text !== "string") throw new TypeError("text must be a string");
+  if (arguments.length > 2) surplus(arguments.length, 2, "inet_pton(af, text)");
+  if (typeof text !== "string") throw new TypeError(`text must be a string, got ${typeName(text)}`);
   if (af === AF_INET) {
     const out = new Uint8Array(4);
     if (!parseIPv4(text, out, 0)) {
@@ -365,7 +369,8 @@ export function inet_pton(af: number, text: string): Uint8Array {
  * ```
  */
 export function inet_ntop(af: number, packed: Uint8Array): string {
-  if (!(packed instanceof Uint8Array)) throw new TypeError("packed must be a Uint8Array");
+  if (arguments.length > 2) surplus(arguments.length, 2, "inet_ntop(af, packed)");
+  if (!(packed instanceof Uint8Array)) throw new TypeError(`packed must be a Uint8Array, got ${typeName(packed)}`);
   if (af === AF_INET) {
     if (packed.byteLength !== 4) throw new RangeError(`packed: an IPv4 address is 4 bytes, got ${packed.byteLength}`);
     return `${packed[0]}.${packed[1]}.${packed[2]}.${packed[3]}`;
@@ -380,6 +385,7 @@ export function inet_ntop(af: number, packed: Uint8Array): string {
 /**
  * Decodes a raw `struct sockaddr` (as `getaddrinfo` results or the Unix port
  * give) into its address tuple: the MicroPython Unix port's `sockaddr()`.
+ * No syscall (AF_INET6 text comes from `inet_ntop(3)`, a library call).
  *
  * @example A Linux `struct sockaddr_in` for 127.0.0.1 port 80
  * ```ts
@@ -389,7 +395,8 @@ export function inet_ntop(af: number, packed: Uint8Array): string {
  * ```
  */
 export function sockaddr(raw: Uint8Array): Address {
-  if (!(raw instanceof Uint8Array)) throw new TypeError("raw must be a Uint8Array");
+  if (arguments.length > 1) surplus(arguments.length, 1, "sockaddr(raw)");
+  if (!(raw instanceof Uint8Array)) throw new TypeError(`raw must be a Uint8Array, got ${typeName(raw)}`);
   const header = L.sockaddr.sa_family + L.sockaddr.familySize;
   if (raw.byteLength < header) {
     throw new RangeError(`raw: a sockaddr is at least ${header} bytes, got ${raw.byteLength}`);

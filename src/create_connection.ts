@@ -5,6 +5,7 @@
  * @module
  */
 import type { Address } from "./address.ts";
+import { options as checkOptions, surplus, typeName } from "./args.ts";
 import { getaddrinfo } from "./getaddrinfo.ts";
 import { OSError } from "./os_error.ts";
 import { C, E } from "./platform/mod.ts";
@@ -43,7 +44,10 @@ export function create_connection(
   timeout?: number | null,
   source_address?: Address,
 ): Socket {
-  if (!Array.isArray(address) || address.length !== 2) throw new TypeError("address must be a [host, port] tuple");
+  if (arguments.length > 3) surplus(arguments.length, 3, "create_connection(address, timeout, source_address)");
+  if (!Array.isArray(address) || address.length !== 2) {
+    throw new TypeError(`address must be a [host, port] tuple, got ${typeName(address)}`);
+  }
   const [host, port] = address;
   const infos = getaddrinfo(host, port, 0, C.SOCK_STREAM);
   let last: unknown = new OSError(E.EADDRNOTAVAIL, "getaddrinfo returned no address");
@@ -92,16 +96,18 @@ export interface CreateServerOptions {
  * console.log(srv.getsockname());
  * ```
  */
-export function create_server(address: Address, options: CreateServerOptions = {}): Socket {
-  const family = options.family ?? C.AF_INET;
+export function create_server(address: Address, options?: CreateServerOptions): Socket {
+  if (arguments.length > 2) surplus(arguments.length, 2, "create_server(address, options)");
+  const opts = checkOptions(options, "options", ["family", "backlog", "reuse_port", "dualstack_ipv6"]);
+  const family = opts.family ?? C.AF_INET;
   const s = new Socket(family, C.SOCK_STREAM);
   try {
     s.setsockopt(C.SOL_SOCKET, C.SO_REUSEADDR, 1);
-    if (options.reuse_port) s.setsockopt(C.SOL_SOCKET, C.SO_REUSEPORT, 1);
-    if (family === C.AF_INET6) s.setsockopt(C.IPPROTO_IPV6, C.IPV6_V6ONLY, options.dualstack_ipv6 ? 0 : 1);
-    else if (options.dualstack_ipv6) throw new TypeError("dualstack_ipv6 needs family AF_INET6");
+    if (opts.reuse_port) s.setsockopt(C.SOL_SOCKET, C.SO_REUSEPORT, 1);
+    if (family === C.AF_INET6) s.setsockopt(C.IPPROTO_IPV6, C.IPV6_V6ONLY, opts.dualstack_ipv6 ? 0 : 1);
+    else if (opts.dualstack_ipv6) throw new TypeError("dualstack_ipv6 needs family AF_INET6");
     s.bind(address);
-    s.listen(options.backlog ?? 128);
+    s.listen(opts.backlog ?? 128);
     return s;
   } catch (e) {
     s.close();

@@ -5,6 +5,7 @@
  */
 import { libc } from "../ffi/libc.ts";
 import { type Address, cstr, decodeAddress } from "./address.ts";
+import { int, notDetached, surplus, typeName } from "./args.ts";
 import { OSError } from "./os_error.ts";
 import { L, platform } from "./platform/mod.ts";
 
@@ -14,12 +15,12 @@ import { L, platform } from "./platform/mod.ts";
  */
 export type AddrInfo = [family: number, type: number, proto: number, canonname: string, sockaddr: Address];
 
-function int(v: unknown, name: string): number {
-  if (typeof v !== "number") throw new TypeError(`${name} must be a number, got ${typeof v}`);
-  if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) {
-    throw new RangeError(`${name} must be a 32-bit integer`);
-  }
-  return v;
+/** Bytes (MicroPython's `b"host"`) as a NUL-terminated C string; refuses embedded NULs. */
+function cbytes(bytes: Uint8Array, what: string): Uint8Array {
+  if (notDetached(bytes, what).includes(0)) throw new TypeError(`${what} must not contain NUL bytes`);
+  const out = new Uint8Array(bytes.byteLength + 1);
+  out.set(bytes);
+  return out;
 }
 
 /**
@@ -29,9 +30,10 @@ function int(v: unknown, name: string): number {
  * Blocks while the system resolver works: for a numeric host, or with
  * `AI_NUMERICHOST`, it returns at once; for a name it may query DNS.
  *
- * @param host a host name or numeric address; `null` for the local wildcard
- *   (with `AI_PASSIVE`) or loopback address
- * @param port a port number (0-65535), a service name (`"http"`), or `null`
+ * @param host a host name or numeric address, as a string or as bytes (a
+ *   `Uint8Array` of ASCII/UTF-8, as MicroPython's and CPython's `b"host"`);
+ *   `null` for the local wildcard (with `AI_PASSIVE`) or loopback address
+ * @param port a port number (0-65535), a service name (`"http"`, or its bytes), or `null`
  * @param af address family hint (`0` = any, `AF_INET`, `AF_INET6`)
  * @param type socket type hint (`0` = any, `SOCK_STREAM`, `SOCK_DGRAM`);
  *   with 0, glibc returns one entry per type (stream, datagram, raw)
@@ -53,25 +55,26 @@ function int(v: unknown, name: string): number {
  * ```
  */
 export function getaddrinfo(
-  host: string | null,
-  port: number | string | null,
+  host: string | Uint8Array | null,
+  port: number | string | Uint8Array | null,
   af = 0,
   type = 0,
   proto = 0,
   flags = 0,
 ): AddrInfo[] {
-  if (host !== null && host !== undefined && typeof host !== "string") {
-    throw new TypeError(`host must be a string or null, got ${typeof host}`);
+  if (arguments.length > 6) surplus(arguments.length, 6, "getaddrinfo(host, port, af, type, proto, flags)");
+  if (host !== null && host !== undefined && typeof host !== "string" && !(host instanceof Uint8Array)) {
+    throw new TypeError(`host must be a string, bytes (Uint8Array) or null, got ${typeName(host)}`);
   }
-  let service: string | null;
+  let service: string | Uint8Array | null;
   if (port === null || port === undefined) service = null;
   else if (typeof port === "number") {
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new RangeError(`port must be an integer 0-65535, got ${port}`);
     }
     service = String(port);
-  } else if (typeof port === "string") service = port;
-  else throw new TypeError(`port must be a number, a service name or null, got ${typeof port}`);
+  } else if (typeof port === "string" || port instanceof Uint8Array) service = port;
+  else throw new TypeError(`port must be a number, a service name or null, got ${typeName(port)}`);
   if ((host === null || host === undefined) && service === null) {
     throw new TypeError("host and port must not both be null");
   }
@@ -79,8 +82,12 @@ export function getaddrinfo(
   int(type, "type");
   int(proto, "proto");
   int(flags, "flags");
-  const node = host === null || host === undefined ? null : cstr(host, "host");
-  const serv = service === null ? null : cstr(service, "port");
+  const node = host === null || host === undefined
+    ? null
+    : typeof host === "string"
+    ? cstr(host, "host")
+    : cbytes(host, "host");
+  const serv = service === null ? null : typeof service === "string" ? cstr(service, "port") : cbytes(service, "port");
   if (node !== null && node.length > 1025) throw new RangeError("host is longer than 1024 bytes");
 
   const a = L.addrinfo;

@@ -6,11 +6,36 @@
  */
 import { libc } from "../ffi/libc.ts";
 import { errorcode } from "./errno.ts";
+import { platform } from "./platform/mod.ts";
+
+/** getaddrinfo codes of this platform, as the NEGATIVE numbers `OSError.errno` holds, → their names. */
+const EAI_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(platform.eai).map(([name, code]) => [-Math.abs(code), name]),
+);
+
+/**
+ * The text of an `OSError` without one: the errno's name (`"ECONNREFUSED"`,
+ * as MicroPython prints it); for an errno this module has no name for, libc's
+ * `strerror(3)`; for a negative getaddrinfo code, `gai_strerror(3)`; for any
+ * other number, a sentence that says what it is not.
+ */
+function describe(errno: number): string {
+  const name = errorcode[errno];
+  if (name !== undefined) return name;
+  if (errno > 0) return libc.strerror(errno);
+  if (errno === 0) return "no error (errno 0)";
+  if (EAI_NAMES[errno] !== undefined) {
+    const code = platform.eai[EAI_NAMES[errno]];
+    return `${EAI_NAMES[errno]}: ${libc.gai_strerror(code)}`;
+  }
+  return `unknown error ${errno} (neither an errno nor a getaddrinfo code of this system)`;
+}
 
 /**
  * The error every failing socket call raises, as in MicroPython: `errno` is
  * the host's errno number (`args[0]` too), or a NEGATIVE getaddrinfo error
- * code for `getaddrinfo()` failures.
+ * code for `getaddrinfo()` failures. No syscall: constructing one reads no
+ * errno (the module reads it right after each failing call).
  *
  * Differs from CPython: there is no `socket.timeout` or `socket.gaierror`
  * subclass; a timeout is `OSError(ETIMEDOUT)` and a resolver error is an
@@ -42,10 +67,12 @@ export class OSError extends Error {
    * Creates the error for `errno`; the message is `[Errno N] TEXT`.
    *
    * @param errno the errno number (or negative getaddrinfo code)
-   * @param text the description; defaults to the errno's name
+   * @param text the description; by default the errno's name (`ECONNREFUSED`), else libc's
+   *   `strerror` text for an errno this module has no name for, `EAI_…: gai_strerror text`
+   *   for a negative getaddrinfo code, or a sentence saying the number is neither
    */
   constructor(errno: number, text?: string) {
-    const s = text ?? errorcode[errno] ?? `errno ${errno}`;
+    const s = text ?? describe(errno);
     super(`[Errno ${errno}] ${s}`);
     this.name = "OSError";
     this.errno = errno;
@@ -57,10 +84,4 @@ export class OSError extends Error {
 /** Throws `OSError` for the calling thread's current errno. Call it right after the failing call. */
 export function raiseErrno(): never {
   throw new OSError(libc.errno());
-}
-
-/** Returns `r`, or throws `OSError(errno)` when `r` is -1. For calls that need no retry. */
-export function check(r: number): number {
-  if (r < 0) raiseErrno();
-  return r;
 }

@@ -39,6 +39,7 @@
  * @module
  */
 import { libc } from "../ffi/libc.ts";
+import { surplus, typeName } from "./args.ts";
 import { now } from "./clock.ts";
 import { OSError } from "./os_error.ts";
 import { C, E, L } from "./platform/mod.ts";
@@ -77,13 +78,6 @@ const F_SOCKIN = 2;
 const F_CLOSED = 4;
 /** Disabled by a one-shot ipoll() until the next modify()/register(). */
 const F_OFF = 8;
-
-function typeName(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "array";
-  if (typeof v === "object") return (v as object).constructor?.name ?? "object";
-  return typeof v;
-}
 
 /** Checks `obj` is a Socket or a valid descriptor number (TypeError/RangeError naming `name`). */
 function checkObj(obj: unknown, name: string): void {
@@ -175,7 +169,9 @@ function sysPoll(buf: Uint8Array, n: number, ms: number): number {
 
 /**
  * A set of objects to wait on, as MicroPython's `select.poll` object. Make
- * one with {@linkcode poll}.
+ * one with {@linkcode poll}. Creating one and `register`/`modify`/
+ * `unregister` make no syscall; {@linkcode Poll.poll} and
+ * {@linkcode Poll.ipoll} map to one `poll(2)` each.
  *
  * Every method is synchronous; only {@linkcode Poll.poll} and
  * {@linkcode Poll.ipoll} block (the calling thread, up to their timeout).
@@ -294,6 +290,7 @@ export class Poll<T extends Pollable = Pollable> {
    * ```
    */
   register(obj: T, eventmask: number = POLLIN | POLLOUT): void {
+    if (arguments.length > 2) surplus(arguments.length, 2, "Poll.register(obj, eventmask)");
     const fd = fdOf(obj, "obj");
     const mask = maskArg(eventmask, "eventmask");
     if (Object.is(obj, -0)) obj = 0 as T; // one Map key for 0
@@ -326,6 +323,7 @@ export class Poll<T extends Pollable = Pollable> {
    * ```
    */
   unregister(obj: T): void {
+    if (arguments.length > 1) surplus(arguments.length, 1, "Poll.unregister(obj)");
     const i = this.#index.get(obj);
     if (i === undefined) return;
     if (obj instanceof Socket) obj._offClose(this.#hook);
@@ -365,6 +363,7 @@ export class Poll<T extends Pollable = Pollable> {
    * ```
    */
   modify(obj: T, eventmask: number): void {
+    if (arguments.length > 2) surplus(arguments.length, 2, "Poll.modify(obj, eventmask)");
     checkObj(obj, "obj");
     const mask = maskArg(eventmask, "eventmask");
     const i = this.#index.get(obj);
@@ -409,6 +408,7 @@ export class Poll<T extends Pollable = Pollable> {
    * ```
    */
   poll(timeout_ms?: number | null): [T, number][] {
+    if (arguments.length > 1) surplus(arguments.length, 1, "Poll.poll(timeout_ms)");
     return this.#poll(msArg(timeout_ms, "timeout"));
   }
 
@@ -483,6 +483,7 @@ export class Poll<T extends Pollable = Pollable> {
    * ```
    */
   ipoll(timeout_ms?: number | null, flags = 0): IterableIterator<[T, number]> {
+    if (arguments.length > 2) surplus(arguments.length, 2, "Poll.ipoll(timeout_ms, flags)");
     const ms = msArg(timeout_ms, "timeout");
     if (flags !== 0 && flags !== 1) {
       if (typeof flags !== "number") throw new TypeError(`flags must be 0 or 1, got ${typeName(flags)}`);
@@ -520,6 +521,7 @@ export class Poll<T extends Pollable = Pollable> {
  * ```
  */
 export function poll<T extends Pollable = Pollable>(): Poll<T> {
+  if (arguments.length > 0) surplus(arguments.length, 0, "select.poll()");
   return new Poll<T>();
 }
 
@@ -571,6 +573,7 @@ export function select<R extends Pollable, W extends Pollable, X extends Pollabl
   xlist: Iterable<X>,
   timeout?: number | null,
 ): [R[], W[], X[]] {
+  if (arguments.length > 4) surplus(arguments.length, 4, "select.select(rlist, wlist, xlist, timeout)");
   const lists = [listArg(rlist, "rlist"), listArg(wlist, "wlist"), listArg(xlist, "xlist")] as const;
   const ms = secondsArg(timeout, "timeout");
   const total = lists[0].length + lists[1].length + lists[2].length;

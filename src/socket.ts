@@ -21,6 +21,7 @@ import { libc } from "../ffi/libc.ts";
 import { runtime } from "../ffi/runtime.ts";
 import { MAX_IO } from "../ffi/symbols.ts";
 import { type Address, decodeAddress, encodeAddress, familyName, SOCKADDR_MAX } from "./address.ts";
+import { bufferOf, bytesOf, int, surplus, typeName } from "./args.ts";
 import { now } from "./clock.ts";
 import { OSError, raiseErrno } from "./os_error.ts";
 import { C, E, L } from "./platform/mod.ts";
@@ -40,6 +41,26 @@ const SOCK_STREAM = C.SOCK_STREAM;
 const TYPE_FLAGS = C.SOCK_NONBLOCK | C.SOCK_CLOEXEC;
 const DEFAULT_BACKLOG = 128;
 
+/**
+ * Timeouts from this long (seconds) let the kernel wait out an operation's
+ * first syscall (SO_RCVTIMEO/SO_SNDTIMEO); shorter ones poll from the start.
+ */
+const ARM_MIN = 0.1;
+
+/**
+ * The SO_RCVTIMEO/SO_SNDTIMEO put on the descriptor for a timeout of `t`
+ * seconds: short of `t`, so that the kernel's wait always ends before the
+ * deadline and `poll(2)` waits out the rest. Linux keeps socket timeouts on
+ * its timer wheel, which fires late by up to 8/63 of the wait plus a tick
+ * (measured here, HZ=250: a 3 s SO_RCVTIMEO returned after 3.01–3.17 s, a
+ * 0.5 s one after 0.512–0.528 s), while `poll(2)` sleeps on a high-resolution
+ * timer (late by well under a millisecond). 7/8 of `t` less 25 ms (two ticks
+ * at HZ=100, and a margin) fires at most `t` × 0.986 − 17 ms.
+ */
+function armedTimeout(t: number): number {
+  return t >= ARM_MIN ? t * 0.875 - 0.025 : t;
+}
+
 // Operations of the wait-then-call loop.
 const OP_SEND = 0, OP_RECV = 1, OP_SENDTO = 2, OP_RECVFROM = 3, OP_ACCEPT = 4;
 
@@ -57,7 +78,6 @@ const optBuf = new Uint8Array(256);
 const optInt = new Int32Array(optBuf.buffer, 0, 1);
 const optLen = new Uint32Array(1);
 const optLenBytes = new Uint8Array(optLen.buffer);
-const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -151,49 +171,6 @@ const finalizer = new FinalizationRegistry<number>((fd) => {
   libc.close(fd);
 });
 
-function int(v: unknown, name: string, min = -0x80000000, max = 0x7fffffff): number {
-  if (typeof v !== "number") throw new TypeError(`${name} must be a number, got ${typeName(v)}`);
-  if (!Number.isInteger(v) || v < min || v > max) {
-    throw new RangeError(`${name} must be an integer ${min}-${max}, got ${v}`);
-  }
-  return v | 0; // -0 → 0: Deno's FFI refuses -0 as an i32 (every range here fits an i32)
-}
-
-function typeName(v: unknown): string {
-  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
-}
-
-/** Refuses a detached buffer: its views read as empty, which would send nothing or look like EOF. */
-function notDetached<T extends ArrayBufferView>(view: T, name: string): T {
-  if (view.byteLength === 0 && (view.buffer as ArrayBuffer).detached) {
-    throw new TypeError(`${name} is a detached buffer (its ArrayBuffer was transferred)`);
-  }
-  return view;
-}
-
-/** Views `data` as bytes without copying (strings are encoded as UTF-8). */
-function bytesOf(data: unknown, name: string): Uint8Array {
-  if (data instanceof Uint8Array) return notDetached(data, name);
-  if (typeof data === "string") return encoder.encode(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(notDetached(data, name).buffer, data.byteOffset, data.byteLength);
-  if (data instanceof ArrayBuffer) {
-    if (data.detached) throw new TypeError(`${name} is a detached buffer (its ArrayBuffer was transferred)`);
-    return new Uint8Array(data);
-  }
-  throw new TypeError(`${name} must be a string, an ArrayBufferView or an ArrayBuffer, got ${typeName(data)}`);
-}
-
-/** A writable byte view of a caller's buffer (no copy). */
-function bufferOf(buf: unknown, name: string): Uint8Array {
-  if (buf instanceof Uint8Array) return notDetached(buf, name);
-  if (ArrayBuffer.isView(buf)) return new Uint8Array(notDetached(buf, name).buffer, buf.byteOffset, buf.byteLength);
-  if (buf instanceof ArrayBuffer) {
-    if (buf.detached) throw new TypeError(`${name} is a detached buffer (its ArrayBuffer was transferred)`);
-    return new Uint8Array(buf);
-  }
-  throw new TypeError(`${name} must be an ArrayBufferView or an ArrayBuffer, got ${typeName(buf)}`);
-}
-
 function timeoutError(): OSError {
   return new OSError(ETIMEDOUT);
 }
@@ -207,8 +184,12 @@ function waitFd(fd: number, events: number, deadline: number): number {
   for (;;) {
     let ms = -1;
     if (deadline >= 0) {
-      ms = Math.ceil(deadline - now());
-      if (!(ms > 0)) ms = 0; // also -0, which Deno refuses for an i32
+      // Past the deadline nothing is polled: a descriptor that polls ready
+      // while its call says EAGAIN (an AF_UNIX datagram socket shut down for
+      // reading does) must not keep the caller's loop going.
+      const left = deadline - now();
+      if (!(left > 0)) return -ETIMEDOUT;
+      ms = Math.ceil(left);
       if (ms > 0x7fffffff) ms = 0x7fffffff;
     }
     pollfd[0] = fd;
@@ -300,6 +281,7 @@ export class Socket {
    * ```
    */
   constructor(af: number = C.AF_INET, type: number = SOCK_STREAM, proto = 0, fileno?: number) {
+    if (arguments.length > 4) surplus(arguments.length, 4, "new Socket(af, type, proto, fileno)");
     af = int(af, "af");
     type = int(type, "type");
     proto = int(proto, "proto");
@@ -354,9 +336,10 @@ export class Socket {
 
   /** Starts an operation: its deadline ({@linkcode now} ms), or -1 without a timeout. */
   #deadline(): number {
-    if (this.#timeout <= 0) return -1;
-    this.#fresh = true;
-    return now() + this.#timeout * 1000;
+    const t = this.#timeout;
+    if (t <= 0) return -1;
+    this.#fresh = t >= ARM_MIN;
+    return now() + t * 1000;
   }
 
   /** One raw syscall for `op`. Returns its result; errno is left for the caller to read at once. */
@@ -412,10 +395,12 @@ export class Socket {
 
   /**
    * {@linkcode Socket.#call} with a timeout: an operation's first syscall
-   * blocks in the kernel for at most the timeout (SO_RCVTIMEO/SO_SNDTIMEO, set
-   * by settimeout): EAGAIN there means the deadline passed. Later syscalls of
-   * the same operation, and any after EINTR, use MSG_DONTWAIT and `poll(2)`
-   * for the time left.
+   * blocks in the kernel (SO_RCVTIMEO/SO_SNDTIMEO, set by settimeout) for a
+   * little less than the timeout ({@linkcode armedTimeout}), so a call that
+   * completes in time is one syscall. Later syscalls of the same operation,
+   * any after EINTR or after the kernel's wait ran out, and every syscall of
+   * a timeout under {@linkcode ARM_MIN}, use MSG_DONTWAIT and `poll(2)` for
+   * the time left, which ends within a millisecond of the deadline.
    */
   #callTimed(
     op: number,
@@ -431,8 +416,8 @@ export class Socket {
       const r = this.#sys(op, fd, buf, len, flags, addrLength);
       if (r >= 0) return r;
       const e = libc.errno();
-      // EAGAIN: the kernel's timeout ran out — the deadline, unless the
-      // descriptor's timeout was shorter than ours (set elsewhere): then wait on
+      // EAGAIN: the kernel's timeout, armed short of the deadline, ran out:
+      // poll(2) waits out the rest
       if (e === EAGAIN && now() >= deadline) return -ETIMEDOUT;
       if (e !== EAGAIN && e !== EINTR) throw new OSError(e);
     }
@@ -454,13 +439,17 @@ export class Socket {
     }
   }
 
-  /** Sets SO_RCVTIMEO and SO_SNDTIMEO to `t` seconds (0: none). */
+  /**
+   * Sets SO_RCVTIMEO and SO_SNDTIMEO for a timeout of `t` seconds (0: none):
+   * to {@linkcode armedTimeout}`(t)`. `#kernelTimeout` records `t`.
+   */
   #setKernelTimeout(t: number): void {
     if (this.#kernelTimeout === t) return;
     const l = L.timeval;
     const dv = new DataView(optBuf.buffer);
     optBuf.fill(0, 0, l.size);
-    let sec = Math.floor(t), usec = Math.round((t - sec) * 1e6);
+    const k = armedTimeout(t);
+    let sec = Math.floor(k), usec = Math.round((k - sec) * 1e6);
     if (usec >= 1e6) (sec += 1, usec = 0);
     if (t > 0 && sec === 0 && usec === 0) usec = 1; // {0, 0} would mean "no timeout"
     if (sec > 0x7fffffff) sec = 0x7fffffff;
@@ -552,6 +541,7 @@ export class Socket {
    * ```
    */
   close(): void {
+    if (arguments.length > 0) surplus(arguments.length, 0, "Socket.close()");
     const fd = this.#fd;
     if (fd < 0) return;
     this.#release();
@@ -589,6 +579,7 @@ export class Socket {
    * ```
    */
   detach(): number {
+    if (arguments.length > 0) surplus(arguments.length, 0, "Socket.detach()");
     const fd = this.#fd;
     if (fd >= 0) this.#release();
     return fd;
@@ -610,6 +601,7 @@ export class Socket {
    * ```
    */
   fileno(): number {
+    if (arguments.length > 0) surplus(arguments.length, 0, "Socket.fileno()");
     return this.#fd;
   }
 
@@ -668,6 +660,7 @@ export class Socket {
    * ```
    */
   bind(address: Address): void {
+    if (arguments.length > 1) surplus(arguments.length, 1, "Socket.bind(address)");
     const len = encodeAddress(this.#family, address, addrBuf);
     const fd = this.#live();
     if (libc.bind(fd, addrBuf, len) < 0) raiseErrno();
@@ -689,6 +682,7 @@ export class Socket {
    * ```
    */
   listen(backlog: number = DEFAULT_BACKLOG): void {
+    if (arguments.length > 1) surplus(arguments.length, 1, "Socket.listen(backlog)");
     backlog = int(backlog, "backlog");
     const fd = this.#live();
     if (libc.listen(fd, backlog < 0 ? 0 : backlog) < 0) raiseErrno();
@@ -720,6 +714,7 @@ export class Socket {
    * ```
    */
   accept(): [Socket, Address] {
+    if (arguments.length > 0) surplus(arguments.length, 0, "Socket.accept()");
     const r = this.#call(OP_ACCEPT, EMPTY, 0, 0, this.#deadline());
     if (r < 0) throw new OSError(-r);
     const address = decodeAddress(addrBuf, addrLen[0]);
@@ -771,6 +766,7 @@ export class Socket {
    * ```
    */
   connect(address: Address): void {
+    if (arguments.length > 1) surplus(arguments.length, 1, "Socket.connect(address)");
     const len = encodeAddress(this.#family, address, addrBuf);
     const fd = this.#live();
     const deadline = this.#deadline();
@@ -803,6 +799,7 @@ export class Socket {
    * ```
    */
   connect_ex(address: Address): number {
+    if (arguments.length > 1) surplus(arguments.length, 1, "Socket.connect_ex(address)");
     try {
       this.connect(address);
       return 0;
@@ -826,6 +823,7 @@ export class Socket {
    * ```
    */
   getsockname(): Address {
+    if (arguments.length > 0) surplus(arguments.length, 0, "Socket.getsockname()");
     const fd = this.#live();
     addrLen[0] = SOCKADDR_MAX;
     if (libc.getsockname(fd, addrBuf, addrLenBytes) < 0) raiseErrno();
@@ -848,6 +846,7 @@ export class Socket {
    * ```
    */
   getpeername(): Address {
+    if (arguments.length > 0) surplus(arguments.length, 0, "Socket.getpeername()");
     const fd = this.#live();
     addrLen[0] = SOCKADDR_MAX;
     if (libc.getpeername(fd, addrBuf, addrLenBytes) < 0) raiseErrno();
@@ -870,6 +869,7 @@ export class Socket {
    * ```
    */
   shutdown(how: number): void {
+    if (arguments.length > 1) surplus(arguments.length, 1, "Socket.shutdown(how)");
     how = int(how, "how", 0, 2);
     const fd = this.#live();
     if (libc.shutdown(fd, how) < 0) raiseErrno();
@@ -892,11 +892,44 @@ export class Socket {
    * s.setsockopt(usocket.SOL_SOCKET, usocket.SO_REUSEADDR, 1);
    * ```
    */
-  setsockopt(level: number, optname: number, value: OptionValue): void {
+  setsockopt(level: number, optname: number, value: OptionValue): void;
+  /**
+   * Sets a socket option with a NULL value of `optlen` bytes, as CPython's
+   * `setsockopt(level, optname, None, optlen)` (options such as AF_ALG's
+   * `ALG_SET_AEAD_AUTHSIZE` take only a length). Maps to `setsockopt(2)`.
+   * Does not block.
+   *
+   * @param level option level
+   * @param optname option name
+   * @param value `null`
+   * @param optlen the length passed with the NULL value (0 to 2³¹−1)
+   * @throws {OSError} EFAULT (the option needs a value), EINVAL, ENOPROTOOPT, EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using s = usocket.socket();
+   * try {
+   *   s.setsockopt(usocket.SOL_SOCKET, usocket.SO_REUSEADDR, null, 4);
+   * } catch (e) {
+   *   console.log((e as usocket.OSError).errno === usocket.errno.EFAULT); // true: this option needs its int
+   * }
+   * ```
+   */
+  setsockopt(level: number, optname: number, value: null, optlen: number): void;
+  setsockopt(level: number, optname: number, value: OptionValue | null, optlen?: number): void {
+    const nargs = arguments.length;
+    if (nargs > 4) surplus(nargs, 4, "Socket.setsockopt(level, optname, value, optlen)");
     level = int(level, "level");
     optname = int(optname, "optname");
-    let buf: Uint8Array, len: number;
-    if (typeof value === "boolean" || typeof value === "number") {
+    let buf: Uint8Array | null, len: number;
+    if (nargs === 4 || value === null) {
+      if (value !== null) throw new TypeError(`value must be null when optlen is given, got ${typeName(value)}`);
+      if (nargs < 4) {
+        throw new TypeError("optlen is needed with a null value: setsockopt(level, optname, null, optlen)");
+      }
+      buf = null;
+      len = int(optlen, "optlen", 0);
+    } else if (typeof value === "boolean" || typeof value === "number") {
       const v = typeof value === "boolean" ? (value ? 1 : 0) : int(value, "value");
       optInt[0] = v;
       buf = optBuf;
@@ -905,7 +938,7 @@ export class Socket {
       buf = bytesOf(value, "value");
       len = buf.byteLength;
     } else {
-      throw new TypeError(`value must be a number, a boolean or bytes, got ${typeName(value)}`);
+      throw new TypeError(`value must be a number, a boolean, bytes or null, got ${typeName(value)}`);
     }
     const fd = this.#live();
     if (libc.setsockopt(fd, level, optname, buf, len) < 0) raiseErrno();
@@ -947,6 +980,7 @@ export class Socket {
    */
   getsockopt(level: number, optname: number, buflen: number): Uint8Array;
   getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array {
+    if (arguments.length > 3) surplus(arguments.length, 3, "Socket.getsockopt(level, optname, buflen)");
     level = int(level, "level");
     optname = int(optname, "optname");
     if (buflen !== undefined) int(buflen, "buflen", 1, optBuf.length);
@@ -982,6 +1016,7 @@ export class Socket {
    * ```
    */
   settimeout(value: number | null): void {
+    if (arguments.length > 1) surplus(arguments.length, 1, "Socket.settimeout(value)");
     let t: number;
     if (value === null || value === undefined) t = -1;
     else if (typeof value !== "number") throw new TypeError(`timeout must be a number or null, got ${typeName(value)}`);
@@ -1006,6 +1041,7 @@ export class Socket {
    * ```
    */
   gettimeout(): number | null {
+    if (arguments.length > 0) surplus(arguments.length, 0, "Socket.gettimeout()");
     return this.#timeout < 0 ? null : this.#timeout;
   }
 
@@ -1023,6 +1059,7 @@ export class Socket {
    * ```
    */
   setblocking(flag: boolean): void {
+    if (arguments.length > 1) surplus(arguments.length, 1, "Socket.setblocking(flag)");
     if (typeof flag !== "boolean" && typeof flag !== "number") {
       throw new TypeError(`flag must be a boolean, got ${typeName(flag)}`);
     }
@@ -1044,6 +1081,7 @@ export class Socket {
    * ```
    */
   makefile(mode = "rb", buffering = 0): this {
+    if (arguments.length > 2) surplus(arguments.length, 2, "Socket.makefile(mode, buffering)");
     if (mode !== "rb" && mode !== "wb" && mode !== "rwb") {
       throw new TypeError(`mode must be "rb", "wb" or "rwb" (binary modes only), got ${JSON.stringify(mode)}`);
     }
@@ -1076,6 +1114,7 @@ export class Socket {
    * ```
    */
   send(data: Data, flags = 0): number {
+    if (arguments.length > 2) surplus(arguments.length, 2, "Socket.send(data, flags)");
     const bytes = bytesOf(data, "data");
     if (flags !== 0) int(flags, "flags");
     const len = bytes.byteLength < MAX_IO ? bytes.byteLength : MAX_IO;
@@ -1127,6 +1166,7 @@ export class Socket {
    * ```
    */
   sendall(data: Data, flags = 0): void {
+    if (arguments.length > 2) surplus(arguments.length, 2, "Socket.sendall(data, flags)");
     const bytes = bytesOf(data, "data");
     if (flags !== 0) int(flags, "flags");
     this.#live();
@@ -1137,11 +1177,16 @@ export class Socket {
   /**
    * Writes `buf` with the "no short writes" policy: a blocking socket sends
    * everything; a non-blocking one sends what fits and returns that count
-   * (`null` if nothing fit). Maps to `send(2)` in a loop.
+   * (`null` if nothing fit). Maps to `send(2)` (with `MSG_NOSIGNAL`) in a
+   * loop; nothing is sent, and no syscall made, for an empty range.
    *
    * Blocks like {@linkcode Socket.sendall}; with a timeout, raises
    * `OSError(ETIMEDOUT)` if the whole buffer is not sent in time.
    *
+   * Arguments as MicroPython's stream `write(buf[, max_len])` and
+   * `write(buf, off, max_len)` (`py/stream.c`): see the other overloads.
+   *
+   * @param buf bytes (any ArrayBufferView, not copied) or a string (UTF-8)
    * @returns bytes written, or `null` for a non-blocking socket that could write nothing
    * @throws {OSError} ETIMEDOUT, EPIPE, ECONNRESET, EBADF
    * @example
@@ -1153,8 +1198,60 @@ export class Socket {
    * b.close();
    * ```
    */
-  write(buf: Data): number | null {
-    const bytes = bytesOf(buf, "buf");
+  write(buf: Data): number | null;
+  /**
+   * Writes the first `max_len` bytes of `buf` (all of it when `max_len` is
+   * negative or past the end), as MicroPython's `write(buf, max_len)`;
+   * otherwise as {@linkcode Socket.write}`(buf)`.
+   *
+   * @param buf bytes, or a string (its UTF-8 bytes are counted)
+   * @param max_len the most bytes to write; negative: no limit (MicroPython)
+   * @returns bytes written, or `null` for a non-blocking socket that could write nothing
+   * @throws {OSError} ETIMEDOUT, EPIPE, ECONNRESET, EBADF
+   * @throws {TypeError | RangeError} `max_len` is not an integer
+   * @example An MQTT-style header: only the bytes used
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * const [a, b] = usocket.socketpair();
+   * const premsg = new Uint8Array([0x30, 5, 0, 0, 0, 0]);
+   * console.log(a.write(premsg, 2)); // 2: sends 0x30, 5
+   * a.close();
+   * b.close();
+   * ```
+   */
+  write(buf: Data, max_len: number): number | null;
+  /**
+   * Writes at most `max_len` bytes of `buf` starting at byte `off`, as
+   * MicroPython's `write(buf, off, max_len)`: an `off` past the end writes
+   * nothing (and returns 0), a negative `max_len` means "to the end".
+   * Otherwise as {@linkcode Socket.write}`(buf)`.
+   *
+   * Differs from MicroPython: a negative `off` raises RangeError (MicroPython
+   * reads it as a huge unsigned number, past the end, and writes nothing).
+   *
+   * @param buf bytes, or a string (offsets count its UTF-8 bytes)
+   * @param off the first byte to write (an integer ≥ 0)
+   * @param max_len the most bytes to write; negative: no limit
+   * @returns bytes written, or `null` for a non-blocking socket that could write nothing
+   * @throws {OSError} ETIMEDOUT, EPIPE, ECONNRESET, EBADF
+   * @throws {TypeError | RangeError} `off` or `max_len` is not an integer, `off` is negative
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * const [a, b] = usocket.socketpair();
+   * console.log(a.write("0123456789", 2, 3)); // 3: sends "234"
+   * a.close();
+   * b.close();
+   * ```
+   */
+  write(buf: Data, off: number, max_len: number): number | null;
+  write(buf: Data, a?: number, b?: number): number | null {
+    const n = arguments.length;
+    let bytes = bytesOf(buf, "buf");
+    if (n > 1) {
+      if (n > 3) surplus(n, 3, "Socket.write(buf, off, max_len)");
+      bytes = writeRange(bytes, n === 3 ? a : undefined, n === 3 ? b : a);
+    }
     this.#live();
     const sent = this.#sendLoop(bytes, 0);
     const stop = this.#sendStop;
@@ -1183,12 +1280,40 @@ export class Socket {
    * console.log(rx.recvfrom(64)[0].length); // 4
    * ```
    */
-  sendto(data: Data, address: Address): number {
+  sendto(data: Data, address: Address): number;
+  /**
+   * Sends a datagram to `address` with `flags` (`MSG_*`), as CPython's and
+   * MicroPython's `sendto(bytes, flags, address)`. Maps to `sendto(2)` (with
+   * `MSG_NOSIGNAL` added); otherwise as {@linkcode Socket.sendto}`(data, address)`.
+   *
+   * @param data the datagram
+   * @param flags `MSG_*` flags (`MSG_DONTWAIT`, `MSG_DONTROUTE`, …)
+   * @param address a numeric address tuple, an AF_UNIX path or a raw sockaddr
+   * @returns bytes sent
+   * @throws {OSError} EMSGSIZE, EAGAIN, ETIMEDOUT, ECONNREFUSED, EACCES, EBADF
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using rx = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * using tx = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM);
+   * tx.sendto("ping", usocket.MSG_DONTWAIT, rx.getsockname());
+   * console.log(rx.recvfrom(64)[0].length); // 4
+   * ```
+   */
+  sendto(data: Data, flags: number, address: Address): number;
+  sendto(data: Data, a: Address | number, b?: Address): number {
     const bytes = bytesOf(data, "data");
+    let flags = NOSIGNAL, address = a;
+    if (arguments.length > 2) {
+      if (arguments.length > 3) surplus(arguments.length, 3, "Socket.sendto(data, flags, address)");
+      flags |= int(a, "flags");
+      address = b as Address;
+    }
     const len = encodeAddress(this.#family, address, addrBuf);
     this.#live();
     const n = bytes.byteLength < MAX_IO ? bytes.byteLength : MAX_IO;
-    const r = this.#call(OP_SENDTO, bytes, n, NOSIGNAL, this.#deadline(), len);
+    const r = this.#call(OP_SENDTO, bytes, n, flags, this.#deadline(), len);
     if (r < 0) throw new OSError(-r);
     return r;
   }
@@ -1219,6 +1344,7 @@ export class Socket {
    * ```
    */
   recv(bufsize: number, flags = 0): Uint8Array {
+    if (arguments.length > 2) surplus(arguments.length, 2, "Socket.recv(bufsize, flags)");
     int(bufsize, "bufsize", 0, MAX_IO);
     if (flags !== 0) int(flags, "flags");
     if (this.#rend > this.#rpos) {
@@ -1258,6 +1384,7 @@ export class Socket {
    * ```
    */
   recv_into(buf: ArrayBufferView | ArrayBuffer, nbytes = 0, flags = 0): number {
+    if (arguments.length > 3) surplus(arguments.length, 3, "Socket.recv_into(buf, nbytes, flags)");
     const dst = bufferOf(buf, "buf");
     int(nbytes, "nbytes", 0, dst.byteLength);
     if (flags !== 0) int(flags, "flags");
@@ -1296,6 +1423,7 @@ export class Socket {
    * ```
    */
   recvfrom(bufsize: number, flags = 0): [Uint8Array, Address | null] {
+    if (arguments.length > 2) surplus(arguments.length, 2, "Socket.recvfrom(bufsize, flags)");
     int(bufsize, "bufsize", 0, MAX_IO);
     if (flags !== 0) int(flags, "flags");
     if (this.#rend > this.#rpos) {
@@ -1327,6 +1455,7 @@ export class Socket {
    * ```
    */
   recvfrom_into(buf: ArrayBufferView | ArrayBuffer, nbytes = 0, flags = 0): [number, Address | null] {
+    if (arguments.length > 3) surplus(arguments.length, 3, "Socket.recvfrom_into(buf, nbytes, flags)");
     const dst = bufferOf(buf, "buf");
     int(nbytes, "nbytes", 0, dst.byteLength);
     if (flags !== 0) int(flags, "flags");
@@ -1396,6 +1525,7 @@ export class Socket {
    * ```
    */
   readinto(buf: ArrayBufferView | ArrayBuffer, nbytes?: number): number | null {
+    if (arguments.length > 2) surplus(arguments.length, 2, "Socket.readinto(buf, nbytes)");
     const dst = bufferOf(buf, "buf");
     const want = nbytes === undefined ? dst.byteLength : int(nbytes, "nbytes", 0, dst.byteLength);
     this.#live();
@@ -1426,6 +1556,7 @@ export class Socket {
    * ```
    */
   read(size?: number): Uint8Array | null {
+    if (arguments.length > 1) surplus(arguments.length, 1, "Socket.read(size)");
     const all = size === undefined || size === null || (typeof size === "number" && size < 0);
     if (!all) int(size, "size", 0, MAX_IO);
     this.#live();
@@ -1466,35 +1597,54 @@ export class Socket {
   }
 
   /**
-   * Reads one line, through `\n` or EOF. Receives in chunks (not a syscall
-   * per byte); bytes after the line stay buffered and are served first by
-   * every later receive (`recv`, `read`, `readinto`, `readline`, `recvfrom`).
+   * Reads one line, through `\n` or EOF, or `size` bytes if no `\n` comes
+   * sooner (MicroPython's and CPython's `readline(size)`). Receives in chunks
+   * (not a syscall per byte); bytes after the line stay buffered and are
+   * served first by every later receive (`recv`, `read`, `readinto`,
+   * `readline`, `recvfrom`).
    *
-   * Blocks until a whole line or EOF (blocking), up to the timeout
-   * (`OSError(ETIMEDOUT)`, the partial line stays buffered), or not at all:
-   * non-blocking, it returns a whole line or `null`, keeping a partial line
-   * buffered until its `\n` or EOF arrives.
+   * Blocks until a whole line, `size` bytes, or EOF (blocking), up to the
+   * timeout (`OSError(ETIMEDOUT)`, the partial line stays buffered), or not at
+   * all: non-blocking, it returns a whole line (or `size` bytes) or `null`,
+   * keeping a partial line buffered until its `\n` or EOF arrives.
    *
+   * Differs from MicroPython, whose unbuffered `readline` reads a byte per
+   * syscall: a non-blocking call that finds half a line returns `null` and
+   * keeps it, where MicroPython returns the half.
+   *
+   * @param size the most bytes to return; absent, `null` or negative: no limit; 0: returns empty at once
    * @returns the line with its `\n`; the rest at EOF; empty at EOF with nothing left
    * @throws {OSError} ETIMEDOUT, ECONNRESET, EBADF
+   * @throws {TypeError | RangeError} `size` is not an integer
    * @example
    * ```ts
    * import * as usocket from "../mod.ts";
    * const [a, b] = usocket.socketpair();
    * a.sendall("one\ntwo\n");
    * console.log(new TextDecoder().decode(b.readline()!)); // "one\n"
+   * console.log(new TextDecoder().decode(b.readline(2)!)); // "tw"
    * a.close();
    * b.close();
    * ```
    */
-  readline(): Uint8Array | null {
+  readline(size?: number | null): Uint8Array | null {
+    if (arguments.length > 1) surplus(arguments.length, 1, "Socket.readline(size)");
+    let max = Infinity;
+    if (size !== undefined && size !== null) {
+      const n = int(size, "size", -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+      if (n >= 0) max = n;
+    }
     this.#live();
+    if (max === 0) return new Uint8Array(0);
     const deadline = this.#deadline();
     let scanned = 0; // bytes after #rpos known to hold no "\n"
     for (;;) {
+      const live = this.#rend - this.#rpos;
+      const limit = live < max ? this.#rend : this.#rpos + max;
       const nl = this.#rbuf.indexOf(10, this.#rpos + scanned);
-      if (nl >= 0 && nl < this.#rend) return this.#takeLine(nl + 1);
-      scanned = this.#rend - this.#rpos;
+      if (nl >= 0 && nl < limit) return this.#takeLine(nl + 1);
+      if (live >= max) return this.#takeLine(limit);
+      scanned = live;
       this.#reserve(16384);
       const room = this.#rbuf.subarray(this.#rend);
       const r = this.#call(OP_RECV, room, room.length, 0, deadline);
@@ -1530,6 +1680,25 @@ export class Socket {
   }
 }
 
+/**
+ * The bytes `write(buf, off, max_len)` sends, as MicroPython's stream write:
+ * `off` (default 0) past the end is the end; a negative `max_len` (or none)
+ * is no limit.
+ */
+function writeRange(bytes: Uint8Array, off: unknown, maxLen: unknown): Uint8Array {
+  const len = bytes.byteLength;
+  let start = 0, end = len;
+  if (off !== undefined) {
+    start = int(off, "off", 0, Number.MAX_SAFE_INTEGER);
+    if (start > len) start = len;
+  }
+  if (maxLen !== undefined) {
+    const m = int(maxLen, "max_len", -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    if (m >= 0 && m < end - start) end = start + m;
+  }
+  return start === 0 && end === len ? bytes : bytes.subarray(start, end);
+}
+
 function concat(chunks: Uint8Array[], total: number): Uint8Array {
   if (chunks.length === 1) return chunks[0];
   const out = new Uint8Array(total);
@@ -1558,6 +1727,7 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
  * ```
  */
 export function socket(af: number = C.AF_INET, type: number = SOCK_STREAM, proto = 0): Socket {
+  if (arguments.length > 3) surplus(arguments.length, 3, "socket(af, type, proto)");
   return new Socket(af, type, proto);
 }
 
@@ -1578,6 +1748,7 @@ export function socket(af: number = C.AF_INET, type: number = SOCK_STREAM, proto
  * ```
  */
 export function socketpair(af: number = C.AF_UNIX, type: number = SOCK_STREAM, proto = 0): [Socket, Socket] {
+  if (arguments.length > 3) surplus(arguments.length, 3, "socketpair(af, type, proto)");
   af = int(af, "af");
   type = int(type, "type");
   proto = int(proto, "proto");
@@ -1615,6 +1786,7 @@ export function socketpair(af: number = C.AF_UNIX, type: number = SOCK_STREAM, p
  * ```
  */
 export function fromfd(fd: number, af: number, type: number, proto = 0): Socket {
+  if (arguments.length > 4) surplus(arguments.length, 4, "fromfd(fd, af, type, proto)");
   fd = int(fd, "fd", 0);
   af = int(af, "af");
   type = int(type, "type");

@@ -7,18 +7,14 @@
  * @module
  */
 import { inet_pton } from "./address.ts";
+import { int, surplus, typeName } from "./args.ts";
 import { C, L } from "./platform/mod.ts";
-
-function int(v: unknown, name: string, min: number, max: number): number {
-  if (typeof v !== "number") throw new TypeError(`${name} must be a number`);
-  if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`${name} must be an integer ${min}-${max}`);
-  return v;
-}
 
 /**
  * Packs a `struct linger { int l_onoff; int l_linger; }` for `SO_LINGER`.
  * `linger(true, 0)` makes `close()` reset the connection (RST) instead of a
- * graceful FIN.
+ * graceful FIN. No syscall: pass the result to `setsockopt(SOL_SOCKET,
+ * SO_LINGER, …)`, which maps to `setsockopt(2)`.
  *
  * @param onoff whether lingering is on
  * @param seconds how long `close()` may block sending unsent data
@@ -31,8 +27,9 @@ function int(v: unknown, name: string, min: number, max: number): number {
  * ```
  */
 export function linger(onoff: boolean, seconds = 0): Uint8Array {
+  if (arguments.length > 2) surplus(arguments.length, 2, "linger(onoff, seconds)");
   if (typeof onoff !== "boolean" && typeof onoff !== "number") {
-    throw new TypeError(`onoff must be a boolean, got ${onoff === null ? "null" : typeof onoff}`);
+    throw new TypeError(`onoff must be a boolean, got ${typeName(onoff)}`);
   }
   const out = new Uint8Array(L.linger.size);
   const dv = new DataView(out.buffer);
@@ -43,6 +40,7 @@ export function linger(onoff: boolean, seconds = 0): Uint8Array {
 
 /**
  * Unpacks a `struct linger` read with `getsockopt(SOL_SOCKET, SO_LINGER, 8)`.
+ * No syscall (the read is `getsockopt(2)`'s).
  *
  * @returns `[onoff, seconds]`
  * @example
@@ -52,6 +50,7 @@ export function linger(onoff: boolean, seconds = 0): Uint8Array {
  * ```
  */
 export function parse_linger(bytes: Uint8Array): [onoff: boolean, seconds: number] {
+  if (arguments.length > 1) surplus(arguments.length, 1, "parse_linger(bytes)");
   if (!(bytes instanceof Uint8Array) || bytes.byteLength < L.linger.size) {
     throw new RangeError(`bytes must be a Uint8Array of at least ${L.linger.size} bytes`);
   }
@@ -71,7 +70,8 @@ function packed(af: number, text: string, name: string): Uint8Array {
 
 /**
  * Packs a `struct ip_mreq { struct in_addr imr_multiaddr, imr_interface; }`
- * for `IP_ADD_MEMBERSHIP` / `IP_DROP_MEMBERSHIP` (level `IPPROTO_IP`).
+ * for `IP_ADD_MEMBERSHIP` / `IP_DROP_MEMBERSHIP` (level `IPPROTO_IP`). No
+ * syscall: `setsockopt(2)` is made by `Socket.setsockopt` with the result.
  *
  * @param group the multicast group, e.g. `"239.1.2.3"`
  * @param iface the local interface address; `"0.0.0.0"` lets the kernel choose
@@ -84,6 +84,7 @@ function packed(af: number, text: string, name: string): Uint8Array {
  * ```
  */
 export function ip_mreq(group: string, iface = "0.0.0.0"): Uint8Array {
+  if (arguments.length > 2) surplus(arguments.length, 2, "ip_mreq(group, iface)");
   const out = new Uint8Array(L.ip_mreq.size);
   out.set(packed(C.AF_INET, group, "group"), L.ip_mreq.imr_multiaddr);
   out.set(packed(C.AF_INET, iface, "iface"), L.ip_mreq.imr_interface);
@@ -93,7 +94,8 @@ export function ip_mreq(group: string, iface = "0.0.0.0"): Uint8Array {
 /**
  * Packs a `struct ipv6_mreq { struct in6_addr ipv6mr_multiaddr; unsigned
  * ipv6mr_interface; }` for `IPV6_JOIN_GROUP` / `IPV6_LEAVE_GROUP` (level
- * `IPPROTO_IPV6`).
+ * `IPPROTO_IPV6`). No syscall: `setsockopt(2)` is made by
+ * `Socket.setsockopt` with the result.
  *
  * @param group the IPv6 multicast group, e.g. `"ff02::1:3"`
  * @param ifindex the interface index (0: the kernel chooses)
@@ -104,6 +106,7 @@ export function ip_mreq(group: string, iface = "0.0.0.0"): Uint8Array {
  * ```
  */
 export function ipv6_mreq(group: string, ifindex = 0): Uint8Array {
+  if (arguments.length > 2) surplus(arguments.length, 2, "ipv6_mreq(group, ifindex)");
   const out = new Uint8Array(L.ipv6_mreq.size);
   out.set(packed(C.AF_INET6, group, "group"), L.ipv6_mreq.ipv6mr_multiaddr);
   new DataView(out.buffer).setUint32(L.ipv6_mreq.ipv6mr_interface, int(ifindex, "ifindex", 0, 0xffffffff), true);
