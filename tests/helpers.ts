@@ -4,6 +4,7 @@
  *
  * @module
  */
+import assert from "node:assert/strict";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import process from "node:process";
 import { libc } from "../ffi/libc.ts";
@@ -143,5 +144,15 @@ export function nextMessage<T>(w: Worker, ms = 30000): Promise<T> {
       clearTimeout(timer);
       reject(e);
     };
+  });
+}
+
+/** Asserts that `fn` throws `OSError` with errno `code` (also in `args[0]`). */
+export function assertOSError(fn: () => unknown, code: number, label = ""): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof usocket.OSError, `${label} expected OSError, got ${e}`);
+    assert.equal(e.errno, code, `${label} errno ${e.errno} (${e.message}), expected ${code}`);
+    assert.equal(e.args[0], code);
+    return true;
   });
 }

@@ -10,19 +10,11 @@ import { libc } from "../ffi/libc.ts";
 import * as usocket from "../mod.ts";
 import { C, L } from "../src/platform/mod.ts";
 import { _buffering } from "../src/socket.ts";
-import { closeAll, execPath, isBun, listener, tcpPair, text } from "./helpers.ts";
+import { assertOSError, closeAll, execPath, isBun, listener, tcpPair, text } from "./helpers.ts";
 
 const { errno, OSError, select } = usocket;
 const { POLLIN, POLLOUT, POLLERR, POLLHUP, POLLNVAL } = select;
 type Socket = usocket.Socket;
-
-function assertOSError(fn: () => unknown, code: number, label?: string): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof OSError, `${label ?? ""} expected OSError, got ${e}`);
-    assert.equal(e.errno, code, `${label ?? ""} errno ${e.errno} (${e.message}), expected ${code}`);
-    return true;
-  });
-}
 
 /** poll() results as [fileno-or-int, revents] pairs, for readable failures. */
 function fmt(res: [usocket.select.Pollable, number][]): string {

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import * as usocket from "../mod.ts";
 import usocketDefault from "../mod.ts";
 import {
+  assertOSError,
   closeAll,
   fdCount,
   listener,
@@ -18,15 +19,6 @@ import {
 } from "./helpers.ts";
 
 const { errno, OSError } = usocket;
-
-function assertOSError(fn: () => unknown, code: number, label?: string): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof OSError, `${label ?? ""} expected OSError, got ${e}`);
-    assert.equal(e.errno, code, `${label ?? ""} errno ${e.errno} (${e.message}), expected ${code}`);
-    assert.equal(e.args[0], code);
-    return true;
-  });
-}
 
 test("module: namespace and default export read like the seeds", () => {
   assert.equal(usocketDefault.socket, usocket.socket);
