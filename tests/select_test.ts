@@ -12,7 +12,7 @@ import { C, L } from "../src/platform/mod.ts";
 import { _buffering } from "../src/socket.ts";
 import { assertOSError, closeAll, execPath, isBun, listener, tcpPair, text } from "./helpers.ts";
 
-const { errno, OSError, select } = usocket;
+const { errno, select } = usocket;
 const { POLLIN, POLLOUT, POLLERR, POLLHUP, POLLNVAL } = select;
 type Socket = usocket.Socket;
 
