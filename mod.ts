@@ -24,9 +24,18 @@
  *
  * @module
  */
-import * as usocket from "./src/api.ts";
+import * as self from "./mod.ts";
+import type * as api from "./src/api.ts";
 
 export * from "./src/api.ts";
 
-/** The whole module as one object, for `import usocket from ".../mod.ts"`. */
+/** What `import * as usocket from ".../mod.ts"` gives: every export, and `default` (the same object again). */
+export type Module = typeof api & { readonly default: typeof api };
+
+/**
+ * The module itself, for `import usocket from ".../mod.ts"`: the very object
+ * `import * as usocket from ".../mod.ts"` gives (this module's namespace, by
+ * a self-import), so the two forms are interchangeable.
+ */
+const usocket: Module = self;
 export default usocket;

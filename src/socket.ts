@@ -1511,8 +1511,16 @@ export class Socket {
    * (`OSError(ETIMEDOUT)`: bytes already received are kept for the next
    * read), or not at all (non-blocking: what is ready).
    *
+   * Arguments as MicroPython's stream `readinto(buf[, nbytes])`
+   * (`py/stream.c`): an `nbytes` past the buffer's end, or negative, is the
+   * buffer's length. (CPython's sockets have no `readinto`; their
+   * `recv_into`, which refuses such an `nbytes`, is {@linkcode Socket.recv_into}.)
+   *
+   * @param buf the destination (any ArrayBufferView or ArrayBuffer; written in place)
+   * @param nbytes the most bytes to read; absent, `null`, negative or too large: `buf`'s length
    * @returns bytes read (0 at EOF), or `null` for a non-blocking socket with nothing ready
    * @throws {OSError} ETIMEDOUT, ECONNRESET, EBADF
+   * @throws {TypeError | RangeError} `nbytes` is not an integer
    * @example
    * ```ts
    * import * as usocket from "../mod.ts";
@@ -1527,7 +1535,11 @@ export class Socket {
   readinto(buf: ArrayBufferView | ArrayBuffer, nbytes?: number): number | null {
     if (arguments.length > 2) surplus(arguments.length, 2, "Socket.readinto(buf, nbytes)");
     const dst = bufferOf(buf, "buf");
-    const want = nbytes === undefined ? dst.byteLength : int(nbytes, "nbytes", 0, dst.byteLength);
+    let want = dst.byteLength;
+    if (nbytes !== undefined && nbytes !== null) {
+      const n = int(nbytes, "nbytes", -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+      if (n >= 0 && n < want) want = n; // MicroPython: a larger (or, as size_t, negative) count is the buffer's
+    }
     this.#live();
     if (want === 0) return 0;
     const got = this.#fill(dst, want, this.#deadline());
@@ -1543,7 +1555,12 @@ export class Socket {
    * for the next read), or not at all (non-blocking: what is ready, `null` if
    * nothing).
    *
+   * Arguments as MicroPython's stream `read([size])` (`py/stream.c`: `None`
+   * or -1 reads to EOF) and CPython's file objects' `read(size=-1)`.
+   *
+   * @param size how many bytes (0 to 1 GiB); absent, `null` or negative: everything until EOF
    * @returns the bytes (empty at EOF), or `null` for a non-blocking socket with nothing ready
+   * @throws {TypeError | RangeError} `size` is not an integer, or over 1 GiB
    * @throws {OSError} ETIMEDOUT, ECONNRESET, EBADF
    * @example
    * ```ts
@@ -1555,7 +1572,7 @@ export class Socket {
    * b.close();
    * ```
    */
-  read(size?: number): Uint8Array | null {
+  read(size?: number | null): Uint8Array | null {
     if (arguments.length > 1) surplus(arguments.length, 1, "Socket.read(size)");
     const all = size === undefined || size === null || (typeof size === "number" && size < 0);
     if (!all) int(size, "size", 0, MAX_IO);

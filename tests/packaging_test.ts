@@ -18,8 +18,9 @@ import { isBun } from "./helpers.ts";
 const root = realpathSync(new URL("..", import.meta.url).pathname);
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
 
-/** The library's files, as published to npm and JSR. */
+/** The library's files, as published to npm and JSR (npm also has ffi/node.cjs, Node's refusal). */
 const LIBRARY = /^(LICENSE|README\.md|mod\.ts|(ffi|src)\/.+\.ts)$/;
+const NPM_ONLY = ["ffi/node.cjs"];
 
 /** A script completing a loopback echo with the module imported from `spec`. */
 const ECHO = (spec: string) => `
@@ -37,7 +38,7 @@ conn.settimeout(5);
 cli.sendall("echo over loopback");
 conn.sendall(conn.recv(100));
 console.log(new TextDecoder().decode(cli.recv(100)));
-console.log("default export:", usocketDefault.socket === usocket.socket);
+console.log("default export:", usocketDefault === usocket);
 for (const s of [cli, conn, srv]) s.close();
 `;
 
@@ -118,7 +119,11 @@ test("(b) npm pack → npm install the tarball in a fresh folder → Bun imports
     assert.equal(pack.code, 0, pack.stdout + pack.stderr);
     const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
     const files = info.files.map((f) => f.path);
-    assert.deepEqual(files.filter((f) => !LIBRARY.test(f) && f !== "package.json"), [], "only the library is packed");
+    assert.deepEqual(
+      files.filter((f) => !LIBRARY.test(f) && f !== "package.json" && !NPM_ONLY.includes(f)),
+      [],
+      "only the library is packed",
+    );
     for (const f of ["mod.ts", "src/socket.ts", "src/select.ts", "ffi/bun.ts", "LICENSE"]) {
       assert.ok(files.includes(f), f);
     }
@@ -135,6 +140,23 @@ test("(b) npm pack → npm install the tarball in a fresh folder → Bun imports
     const r = await run(bin("bun"), ["main.ts"], app);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(r.stdout, "echo over loopback\ndefault export: true\nselect.poll: function\n");
+
+    // Node.js (this machine's, which package.json's engines allow) gets the promised refusal,
+    // naming Deno and Bun, for import and require of both entries
+    const node = process.env.NODE ?? "node";
+    for (
+      const [label, code] of [
+        ["import", "await import('usocket')"],
+        ["import select", "await import('usocket/select')"],
+        ["require", "require('usocket')"],
+      ]
+    ) {
+      const type = label.startsWith("import") ? "--input-type=module" : "--input-type=commonjs";
+      const n = await run(node, [type, "-e", code], app);
+      assert.notEqual(n.code, 0, `${label}: ${n.stdout}${n.stderr}`);
+      assert.match(n.stderr, /usocket runs on Deno \(with --allow-ffi\) or on Bun: this runtime is Node\.js/, label);
+      assert.doesNotMatch(n.stderr, /ERR_UNKNOWN_FILE_EXTENSION/, label);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

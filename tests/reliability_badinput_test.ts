@@ -286,7 +286,9 @@ test("bad input: Socket methods — every argument; the sockets work afterwards"
     ...ints("recv_into flags", /flags/, (v) => b.recv_into(buf, 0, u(v))),
     ...ints("recvfrom_into nbytes", /nbytes/, (v) => udp.recvfrom_into(buf, u(v)), [["-1", -1], ["9 > 8", 9]]),
     ...ints("recvfrom_into flags", /flags/, (v) => udp.recvfrom_into(buf, 0, u(v))),
-    ...ints("readinto nbytes", /nbytes/, (v) => b.readinto(buf, u(v)), [["-1", -1], ["9 > 8", 9]]),
+    // readinto's nbytes is MicroPython's: null is absent, a count past the buffer or negative is its length
+    ...ints("readinto nbytes", /nbytes/, (v) => b.readinto(buf, u(v)))
+      .filter(([label]) => !/\((2\*\*31|-\(2\*\*31\)-1|null)\)$/.test(label)),
     ...ints("read size", /size/, (v) => b.read(u(v))),
     ...ints("send flags", /flags/, (v) => a.send("x", u(v))),
     ...ints("sendall flags", /flags/, (v) => a.sendall("x", u(v))),

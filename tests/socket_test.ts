@@ -608,7 +608,7 @@ test("bad arguments raise TypeError/RangeError naming the argument, before any s
     ["recv 2**31", () => s.recv(2 ** 31), /bufsize/],
     ["recv string", () => s.recv("10" as unknown as number), /bufsize/],
     ["recv 1.5", () => s.recv(1.5), /bufsize/],
-    ["readinto nbytes", () => s.readinto(new Uint8Array(4), 5), /nbytes/],
+    ["readinto nbytes", () => s.readinto(new Uint8Array(4), 1.5), /nbytes/],
     ["readinto buf", () => s.readinto("abc" as unknown as Uint8Array), /buf/],
     ["send number", () => s.send(5 as unknown as string), /data/],
     ["send undefined", () => s.send(undefined as unknown as string), /data/],

@@ -248,3 +248,24 @@ test("readline(size): bad sizes raise before any syscall; a closed socket raises
     closeAll(a, b);
   }
 });
+
+test("readinto(buf, nbytes): MicroPython's nbytes — past the buffer or negative means the buffer's length", () => {
+  const [a, b] = usocket.socketpair();
+  b.settimeout(5);
+  try {
+    a.sendall("0123456789");
+    const buf = new Uint8Array(4);
+    assert.equal(b.readinto(buf, 99), 4, "99 > 4: reads 4");
+    assert.equal(text(buf), "0123");
+    assert.equal(b.readinto(buf, -1), 4, "-1 (size_t in C): reads 4");
+    assert.equal(text(buf), "4567");
+    assert.equal(b.readinto(buf, 1), 1);
+    assert.equal(text(buf.subarray(0, 1)), "8");
+    a.close();
+    assert.equal(b.readinto(buf, null as unknown as number), 1, "null: absent; what is left before EOF");
+    assert.throws(() => b.readinto(buf, 1.5), RangeError);
+    assert.throws(() => b.readinto(buf, "1" as unknown as number), TypeError);
+  } finally {
+    closeAll(a, b);
+  }
+});
