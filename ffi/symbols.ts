@@ -2,13 +2,9 @@
  * The one table of libc functions this module calls, with each C prototype
  * above its entry. Both backends (`deno.ts`, `bun.ts`) are generated from it.
  *
- * Type vocabulary (runtime-neutral):
- * - `i32` / `u32`: 32-bit integers passed as JS numbers. Both runtimes call
- *   these on their fast path.
- * - `buffer`: a pointer to caller memory, passed as a `Uint8Array`
- *   (`"buffer"` on Deno, `"ptr"` on Bun).
- * - `pointer`: an opaque address returned by libc (`"pointer"` / `"ptr"`).
- * - `void`.
+ * The type vocabulary (`i32`, `u32`, `buffer`, `pointer`, …) is
+ * `NativeType` in `types.ts`; the functions' JS types are derived from this
+ * table (`Bound`), so a misspelt symbol does not compile.
  *
  * Lengths (`size_t`, `socklen_t`, `nfds_t`) are declared `u32` and results of
  * type `ssize_t` are declared `i32`: a JS number for a 64-bit parameter takes
@@ -20,15 +16,7 @@
  *
  * @module
  */
-
-/** A parameter or result type in the neutral vocabulary above. */
-export type NativeType = "i32" | "u32" | "buffer" | "pointer" | "void";
-
-/** One foreign function: its parameter types and its result type. */
-export interface SymbolSpec {
-  readonly parameters: readonly NativeType[];
-  readonly result: NativeType;
-}
+import type { SymbolTable } from "./types.ts";
 
 /** The largest length one send/recv call is given; longer transfers loop. */
 export const MAX_IO = 0x4000_0000; // 1 GiB
@@ -93,7 +81,7 @@ export const symbols = {
   // int clock_gettime(clockid_t clockid, struct timespec *tp);
   // The timeout clock: one fast call, where Deno's performance.now() costs ~90 ns.
   clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
-} as const satisfies Record<string, SymbolSpec>;
+} as const satisfies SymbolTable;
 
 /** Linux (glibc and musl) only. */
 export const linuxSymbols = {
@@ -101,10 +89,10 @@ export const linuxSymbols = {
   accept4: { parameters: ["i32", "buffer", "buffer", "i32"], result: "i32" },
   // int *__errno_location(void);
   __errno_location: { parameters: [], result: "pointer" },
-} as const satisfies Record<string, SymbolSpec>;
+} as const satisfies SymbolTable;
 
 /** macOS only. */
 export const darwinSymbols = {
   // int *__error(void);
   __error: { parameters: [], result: "pointer" },
-} as const satisfies Record<string, SymbolSpec>;
+} as const satisfies SymbolTable;

@@ -12,12 +12,14 @@ export {
   type IPv6Address,
   sockaddr,
   type UnixAddress,
-} from "./address.ts";
+} from "./address/mod.ts";
 export * from "./constants.ts";
 export { create_connection, create_server, type CreateServerOptions } from "./create_connection.ts";
 export * as errno from "./errno.ts";
 export { type AddrInfo, getaddrinfo } from "./getaddrinfo.ts";
 export { OSError } from "./os_error.ts";
+export type { Pollable } from "./pollable.ts";
 export * as select from "./select.ts";
 export { type Data, fromfd, type OptionValue, Socket, socket, socketpair } from "./socket.ts";
 export { ip_mreq, ipv6_mreq, linger, parse_linger } from "./sockopt.ts";
+export { Stream } from "./stream.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Address } from "./address.ts";
+import type { Address } from "./address/mod.ts";
 import { options as checkOptions, surplus, typeName } from "./args.ts";
 import { getaddrinfo } from "./getaddrinfo.ts";
 import { OSError } from "./os_error.ts";

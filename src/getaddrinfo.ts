@@ -4,7 +4,7 @@
  * @module
  */
 import { libc } from "../ffi/libc.ts";
-import { type Address, cstr, decodeAddress } from "./address.ts";
+import { type Address, cstr, decodeAddress } from "./address/mod.ts";
 import { int, notDetached, surplus, typeName } from "./args.ts";
 import { OSError } from "./os_error.ts";
 import { L, platform } from "./platform/mod.ts";

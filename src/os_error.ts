@@ -6,11 +6,11 @@
  */
 import { libc } from "../ffi/libc.ts";
 import { errorcode } from "./errno.ts";
-import { platform } from "./platform/mod.ts";
+import { type EaiName, platform } from "./platform/mod.ts";
 
 /** getaddrinfo codes of this platform, as the NEGATIVE numbers `OSError.errno` holds, → their names. */
-const EAI_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
-  Object.entries(platform.eai).map(([name, code]) => [-Math.abs(code), name]),
+const EAI_NAMES: Readonly<Record<number, EaiName>> = Object.fromEntries(
+  (Object.entries(platform.eai) as [EaiName, number][]).map(([name, code]) => [-Math.abs(code), name]),
 );
 
 /**

@@ -10,12 +10,13 @@
  * objects is allocated per call, except the list of results.
  *
  * Differences from MicroPython and CPython, in brief:
- * - Objects are a {@linkcode Socket} or an integer file descriptor; objects
- *   with a `fileno()` method are not accepted.
+ * - Objects are a {@linkcode Pollable} (a `Socket`) or an integer
+ *   file descriptor; other objects with a `fileno()` method are not accepted.
  * - A socket closed while registered is reported as `POLLNVAL` (its old
  *   descriptor number, which a new socket may reuse, is never polled again).
- * - A socket with bytes buffered by `readline()`/`read()` that is registered
- *   for `POLLIN` is reported readable even if the kernel has nothing.
+ * - A socket holding bytes a read returns without the kernel (readline's
+ *   buffer; decrypted TLS bytes) that is registered for `POLLIN` is reported
+ *   readable even if the kernel has nothing.
  * - Timeouts are integers of milliseconds for `poll()`/`ipoll()` and seconds
  *   for `select()`, as in CPython; over 2³¹−1 ms the wait is split into
  *   several `poll(2)` calls.
@@ -38,12 +39,13 @@
  *
  * @module
  */
-import { libc } from "../ffi/libc.ts";
 import { surplus, typeName } from "./args.ts";
-import { now } from "./clock.ts";
 import { OSError } from "./os_error.ts";
 import { C, E, L } from "./platform/mod.ts";
-import { _buffering, Socket } from "./socket.ts";
+import { _pendingObjects, isPollable, type Pollable } from "./pollable.ts";
+import { sysPoll } from "./wait.ts";
+
+export type { Pollable } from "./pollable.ts";
 
 /** Readable: data to read, a connection to accept, or EOF. Host value of C's `POLLIN`. */
 export const POLLIN: number = C.POLLIN;
@@ -56,12 +58,16 @@ export const POLLHUP: number = C.POLLHUP;
 /** Invalid descriptor: not open, or a registered socket that was closed. Always reported. */
 export const POLLNVAL: number = C.POLLNVAL;
 
-/** What a poller or `select()` accepts: a {@linkcode Socket} or an integer file descriptor. */
-export type Pollable = Socket | number;
+/**
+ * What a poller or `select()` accepts: a {@linkcode Pollable} object (a
+ * `Socket`) or an integer file descriptor.
+ */
+export type PollTarget = Pollable | number;
 
 const POLLPRI = C.POLLPRI;
-const { EBADF, EINTR, ENOENT } = E;
-const MAX_MS = 0x7fffffff;
+const { EBADF, ENOENT } = E;
+/** The largest descriptor number (`int`). */
+const MAX_FD = 0x7fffffff;
 
 // struct pollfd, read through an Int32Array (fd) and a Uint16Array (events,
 // revents) over the same bytes. Indexes are per entry i: i * S32 + FD32, ….
@@ -70,22 +76,22 @@ const S32 = PFD >> 2, FD32 = L.pollfd.fd >> 2;
 const S16 = PFD >> 1, EV16 = L.pollfd.events >> 1, REV16 = L.pollfd.revents >> 1;
 
 // Per-entry state bits (Poll#flags).
-/** The object is a Socket. */
-const F_SOCK = 1;
-/** A Socket registered for POLLIN (so its readline buffer counts as readable). */
-const F_SOCKIN = 2;
-/** The Socket was closed while registered: report POLLNVAL. */
+/** The object is a Pollable object (not a number). */
+const F_OBJ = 1;
+/** An object registered for POLLIN (so its pending bytes count as readable). */
+const F_OBJIN = 2;
+/** The object was closed while registered: report POLLNVAL. */
 const F_CLOSED = 4;
 /** Disabled by a one-shot ipoll() until the next modify()/register(). */
 const F_OFF = 8;
 
-/** Checks `obj` is a Socket or a valid descriptor number (TypeError/RangeError naming `name`). */
+/** Checks `obj` is a Pollable or a valid descriptor number (TypeError/RangeError naming `name`). */
 function checkObj(obj: unknown, name: string): void {
-  if (obj instanceof Socket) return;
+  if (isPollable(obj)) return;
   if (typeof obj !== "number") {
     throw new TypeError(`${name} must be a Socket or a file descriptor (integer), got ${typeName(obj)}`);
   }
-  if (!Number.isInteger(obj) || obj < 0 || obj > MAX_MS) {
+  if (!Number.isInteger(obj) || obj < 0 || obj > MAX_FD) {
     throw new RangeError(`${name} must be a file descriptor (an integer 0-2147483647), got ${obj}`);
   }
 }
@@ -94,7 +100,7 @@ function checkObj(obj: unknown, name: string): void {
 function fdOf(obj: unknown, name: string): number {
   checkObj(obj, name);
   if (typeof obj === "number") return obj;
-  const fd = (obj as Socket).fileno();
+  const fd = (obj as Pollable).fileno();
   if (fd < 0) throw new OSError(EBADF);
   return fd;
 }
@@ -135,39 +141,6 @@ function secondsArg(v: unknown, name: string): number {
 }
 
 /**
- * `poll(2)` on the first `n` entries of `buf`, for `ms` milliseconds (-1:
- * forever; may exceed 2³¹−1, then the wait is split). EINTR is retried with
- * the time left. Returns the number of entries with revents set (0: timed
- * out; revents are then not to be read). Other failures raise OSError.
- */
-function sysPoll(buf: Uint8Array, n: number, ms: number): number {
-  if (ms <= 0) {
-    const t = ms < 0 ? -1 : 0; // never -0: Deno's FFI rejects it as an i32
-    for (;;) {
-      const r = libc.poll(buf, n, t);
-      if (r >= 0) return r;
-      const e = libc.errno();
-      if (e !== EINTR) throw new OSError(e);
-    }
-  }
-  const deadline = now() + ms;
-  let t = ms;
-  for (;;) {
-    const r = libc.poll(buf, n, t > MAX_MS ? MAX_MS : t);
-    if (r > 0) return r;
-    if (r === 0) {
-      if (t <= MAX_MS) return 0;
-    } else {
-      const e = libc.errno();
-      if (e !== EINTR) throw new OSError(e);
-    }
-    const left = deadline - now();
-    if (left <= 0) return 0;
-    t = Math.ceil(left);
-  }
-}
-
-/**
  * A set of objects to wait on, as MicroPython's `select.poll` object. Make
  * one with {@linkcode poll}. Creating one and `register`/`modify`/
  * `unregister` make no syscall; {@linkcode Poll.poll} and
@@ -201,7 +174,7 @@ function sysPoll(buf: Uint8Array, n: number, ms: number): number {
  * srv.close();
  * ```
  */
-export class Poll<T extends Pollable = Pollable> {
+export class Poll<T extends PollTarget = PollTarget> {
   #cap = 0;
   #n = 0;
   #buf: Uint8Array = new Uint8Array(0);
@@ -212,10 +185,10 @@ export class Poll<T extends Pollable = Pollable> {
   #index: Map<T, number> = new Map();
   /** Entries to report POLLNVAL for: closed sockets not disabled by one-shot. */
   #nNval = 0;
-  /** Entries flagged F_SOCKIN (their readline buffers are checked each poll). */
-  #nSockIn = 0;
-  /** Given to every registered Socket's `_onClose`: one closure per poller. */
-  readonly #hook = (s: Socket): void => {
+  /** Entries flagged F_OBJIN (their pending bytes are checked each poll). */
+  #nObjIn = 0;
+  /** Given to every registered object's `_onClose`: one closure per poller. */
+  readonly #hook = (s: Pollable): void => {
     const i = this.#index.get(s as T);
     if (i === undefined) return;
     this.#fds[i * S32 + FD32] = -1;
@@ -243,18 +216,18 @@ export class Poll<T extends Pollable = Pollable> {
     const old = this.#flags[i];
     if ((old & (F_CLOSED | F_OFF)) === F_CLOSED) this.#nNval--;
     if ((f & (F_CLOSED | F_OFF)) === F_CLOSED) this.#nNval++;
-    if (old & F_SOCKIN) this.#nSockIn--;
-    if (f & F_SOCKIN) this.#nSockIn++;
+    if (old & F_OBJIN) this.#nObjIn--;
+    if (f & F_OBJIN) this.#nObjIn++;
     this.#flags[i] = f;
   }
 
   /** (Re-)arms entry i: polls `fd` for `mask`, clearing a one-shot disable. */
   #arm(i: number, obj: T, fd: number, mask: number): void {
-    const sock = obj instanceof Socket;
+    const sock = typeof obj !== "number";
     this.#fds[i * S32 + FD32] = fd;
     this.#evs[i * S16 + EV16] = mask;
     this.#evs[i * S16 + REV16] = 0;
-    this.#setFlags(i, (sock ? F_SOCK : 0) | (sock && (mask & POLLIN) ? F_SOCKIN : 0));
+    this.#setFlags(i, (sock ? F_OBJ : 0) | (sock && (mask & POLLIN) ? F_OBJIN : 0));
   }
 
   /** One-shot: stops reporting entry i (the kernel ignores a negative fd). */
@@ -274,7 +247,7 @@ export class Poll<T extends Pollable = Pollable> {
    *
    * Differs from CPython: an object with a `fileno()` method is not accepted.
    *
-   * @param obj a {@linkcode Socket} or an integer file descriptor ≥ 0
+   * @param obj a `Socket` or an integer file descriptor ≥ 0
    * @param eventmask `POLLIN`, `POLLOUT`, or both (default), or 0
    * @throws {TypeError | RangeError} a bad `obj` or `eventmask` (the poller is unchanged)
    * @throws {OSError} EBADF: `obj` is a closed Socket
@@ -306,7 +279,7 @@ export class Poll<T extends Pollable = Pollable> {
     this.#objs.push(obj);
     this.#index.set(obj, j);
     this.#n = j + 1;
-    if (obj instanceof Socket) obj._onClose(this.#hook);
+    if (typeof obj !== "number") obj._onClose(this.#hook);
   }
 
   /**
@@ -326,7 +299,7 @@ export class Poll<T extends Pollable = Pollable> {
     if (arguments.length > 1) surplus(arguments.length, 1, "Poll.unregister(obj)");
     const i = this.#index.get(obj);
     if (i === undefined) return;
-    if (obj instanceof Socket) obj._offClose(this.#hook);
+    if (typeof obj !== "number") obj._offClose(this.#hook);
     this.#setFlags(i, 0);
     this.#index.delete(obj);
     const last = this.#n - 1;
@@ -371,10 +344,10 @@ export class Poll<T extends Pollable = Pollable> {
     const f = this.#flags[i];
     if (f & F_CLOSED) {
       this.#evs[i * S16 + EV16] = mask;
-      this.#setFlags(i, F_SOCK | F_CLOSED | (mask & POLLIN ? F_SOCKIN : 0));
+      this.#setFlags(i, F_OBJ | F_CLOSED | (mask & POLLIN ? F_OBJIN : 0));
       return;
     }
-    this.#arm(i, obj, typeof obj === "number" ? obj : (obj as Socket).fileno(), mask);
+    this.#arm(i, obj, typeof obj === "number" ? obj : obj.fileno(), mask);
   }
 
   /**
@@ -414,12 +387,12 @@ export class Poll<T extends Pollable = Pollable> {
 
   #poll(ms: number): [T, number][] {
     const n = this.#n, flags = this.#flags, objs = this.#objs, evs = this.#evs;
-    // Readline buffers: a pass over the entries only when some socket holds
-    // buffered bytes and some socket is registered for POLLIN.
+    // Pending bytes: a pass over the entries only when some object holds
+    // some and some object is registered for POLLIN.
     let nBuf = 0;
-    if (this.#nSockIn > 0 && _buffering() > 0) {
+    if (this.#nObjIn > 0 && _pendingObjects() > 0) {
       for (let i = 0; i < n; i++) {
-        if ((flags[i] & (F_SOCKIN | F_CLOSED | F_OFF)) === F_SOCKIN && (objs[i] as Socket)._buffered() > 0) nBuf++;
+        if ((flags[i] & (F_OBJIN | F_CLOSED | F_OFF)) === F_OBJIN && (objs[i] as Pollable)._pending() > 0) nBuf++;
       }
     }
     const nNval = this.#nNval;
@@ -439,7 +412,7 @@ export class Poll<T extends Pollable = Pollable> {
           rev = POLLNVAL;
           vLeft--;
         }
-      } else if (bLeft > 0 && (f & F_SOCKIN) && (objs[i] as Socket)._buffered() > 0) {
+      } else if (bLeft > 0 && (f & F_OBJIN) && (objs[i] as Pollable)._pending() > 0) {
         rev |= POLLIN;
         bLeft--;
       }
@@ -520,7 +493,7 @@ export class Poll<T extends Pollable = Pollable> {
  * p.unregister(s);
  * ```
  */
-export function poll<T extends Pollable = Pollable>(): Poll<T> {
+export function poll<T extends PollTarget = PollTarget>(): Poll<T> {
   if (arguments.length > 0) surplus(arguments.length, 0, "select.poll()");
   return new Poll<T>();
 }
@@ -567,7 +540,7 @@ function listArg<X>(v: Iterable<X>, name: string): X[] {
  * b.close();
  * ```
  */
-export function select<R extends Pollable, W extends Pollable, X extends Pollable>(
+export function select<R extends PollTarget, W extends PollTarget, X extends PollTarget>(
   rlist: Iterable<R>,
   wlist: Iterable<W>,
   xlist: Iterable<X>,
@@ -598,14 +571,18 @@ export function select<R extends Pollable, W extends Pollable, X extends Pollabl
     }
   }
   let buffered = false;
-  if (_buffering() > 0) { for (const o of lists[0]) if (o instanceof Socket && o._buffered() > 0) buffered = true; }
+  if (_pendingObjects() > 0) {
+    for (const o of lists[0]) {
+      if (typeof o !== "number" && o._pending() > 0) buffered = true;
+    }
+  }
   const r = sysPoll(buf, n, buffered ? 0 : ms);
   if (r > 0) {
     for (let i = 0; i < n; i++) if (evs[i * S16 + REV16] & POLLNVAL) throw new OSError(EBADF);
   }
   const rev = (i: number): number => r > 0 ? evs[i * S16 + REV16] : 0;
   const rOut = lists[0].filter((o, k) =>
-    (rev(slots[0][k]) & (POLLIN | POLLHUP | POLLERR)) !== 0 || (o instanceof Socket && o._buffered() > 0)
+    (rev(slots[0][k]) & (POLLIN | POLLHUP | POLLERR)) !== 0 || (typeof o !== "number" && o._pending() > 0)
   );
   const wOut = lists[1].filter((_, k) => (rev(slots[1][k]) & (POLLOUT | POLLERR)) !== 0);
   const xOut = lists[2].filter((_, k) => (rev(slots[2][k]) & POLLPRI) !== 0);

@@ -1,211 +1,93 @@
 /**
  * The socket class: MicroPython's `usocket.socket` over libc.
  *
- * Every syscall that may block or fail with EAGAIN/EINTR goes through one
- * wait-then-call loop, `Socket.#call` (CPython's `sock_call`): it owns the
- * timeout deadline, EINTR retries and the EAGAIN → poll → retry cycle. No
- * method re-implements it.
- *
- * Blocking model: with no timeout the descriptor is in blocking mode and each
- * operation is exactly one syscall (send → `send(2)`, recv → `recv(2)`). With a
- * timeout the descriptor stays blocking and carries the timeout itself
- * (`SO_RCVTIMEO`/`SO_SNDTIMEO`), so the first syscall of an operation is
- * still the only one when it completes in time; later steps of a looping
- * operation (`sendall`, `read`, `readline`, …) and retries after EINTR use
- * `MSG_DONTWAIT` and `poll(2)` with the time left. In non-blocking mode
- * (O_NONBLOCK) calls never wait.
+ * A {@linkcode Socket} is a {@linkcode Stream}: the stream methods (`read`,
+ * `readinto`, `readline`, `write`) and the readline buffer live in
+ * `stream.ts`, over this class's two primitives (`_recvInto`, `_sendFrom`).
+ * Every syscall that may block or fail with EAGAIN/EINTR goes through
+ * `sockCall` (`call.ts`, CPython's `sock_call`), which owns timeouts, EINTR
+ * and EAGAIN; `connect` and `close` do not, and say why. Received bytes land
+ * in the arenas of `arena.ts`; addresses are encoded by the codecs of
+ * `address/`.
  *
  * @module
  */
 import { libc } from "../ffi/libc.ts";
-import { runtime } from "../ffi/runtime.ts";
 import { MAX_IO } from "../ffi/symbols.ts";
-import { type Address, decodeAddress, encodeAddress, familyName, SOCKADDR_MAX } from "./address.ts";
+import { type Address, decodeAddress, encodeAddress, familyName, SOCKADDR_MAX } from "./address/mod.ts";
+import { received, recvTarget } from "./arena.ts";
 import { bufferOf, bytesOf, int, surplus, typeName } from "./args.ts";
-import { now } from "./clock.ts";
+import {
+  addrBuf,
+  addrLen,
+  armedTimeout,
+  deadlineFor,
+  OP_ACCEPT,
+  OP_RECV,
+  OP_RECVFROM,
+  OP_SEND,
+  OP_SENDTO,
+  sockCall,
+} from "./call.ts";
 import { OSError, raiseErrno } from "./os_error.ts";
-import { C, E, L } from "./platform/mod.ts";
+import { C, E, L, Q } from "./platform/mod.ts";
+import type { Pollable } from "./pollable.ts";
+import { type Data, Stream } from "./stream.ts";
+import { waitFd } from "./wait.ts";
 
-/** Data a send-like method takes: bytes in any ArrayBufferView, or a string (sent as UTF-8). */
-export type Data = ArrayBufferView | ArrayBuffer | string;
+export type { Data } from "./stream.ts";
 
 /** A socket option value: an integer (or boolean), or raw bytes. */
 export type OptionValue = number | boolean | ArrayBufferView;
 
 const { EAGAIN, EINTR, EINPROGRESS, ETIMEDOUT, EBADF } = E;
-const POLLIN = C.POLLIN, POLLOUT = C.POLLOUT;
-const MSG_DONTWAIT = C.MSG_DONTWAIT, MSG_PEEK = C.MSG_PEEK, MSG_WAITALL = C.MSG_WAITALL;
-/** Added to every send flag: no SIGPIPE (Linux); macOS uses SO_NOSIGPIPE instead. */
-const NOSIGNAL = C.MSG_NOSIGNAL;
+const POLLOUT = C.POLLOUT;
+const MSG_PEEK = C.MSG_PEEK, MSG_WAITALL = C.MSG_WAITALL;
+/** Added to every send's flags: no SIGPIPE (Linux); without MSG_NOSIGNAL (macOS) each socket has SO_NOSIGPIPE. */
+const NOSIGNAL = Q.msgNosignal ? C.MSG_NOSIGNAL : 0;
+/** Or-ed into the type of every socket this module creates: close-on-exec where the type takes it (Linux). */
+const CLOEXEC_TYPE = Q.socketTypeFlags ? C.SOCK_CLOEXEC : 0;
 const SOCK_STREAM = C.SOCK_STREAM;
 const TYPE_FLAGS = C.SOCK_NONBLOCK | C.SOCK_CLOEXEC;
 const DEFAULT_BACKLOG = 128;
 
-/**
- * Timeouts from this long (seconds) let the kernel wait out an operation's
- * first syscall (SO_RCVTIMEO/SO_SNDTIMEO); shorter ones poll from the start.
- */
-const ARM_MIN = 0.1;
-
-/**
- * The SO_RCVTIMEO/SO_SNDTIMEO put on the descriptor for a timeout of `t`
- * seconds: short of `t`, so that the kernel's wait always ends before the
- * deadline and `poll(2)` waits out the rest. Linux keeps socket timeouts on
- * its timer wheel, which fires late by up to 8/63 of the wait plus a tick
- * (measured here, HZ=250: a 3 s SO_RCVTIMEO returned after 3.01–3.17 s, a
- * 0.5 s one after 0.512–0.528 s), while `poll(2)` sleeps on a high-resolution
- * timer (late by well under a millisecond). 7/8 of `t` less 25 ms (two ticks
- * at HZ=100, and a margin) fires at most `t` × 0.986 − 17 ms.
- */
-function armedTimeout(t: number): number {
-  return t >= ARM_MIN ? t * 0.875 - 0.025 : t;
-}
-
-// Operations of the wait-then-call loop.
-const OP_SEND = 0, OP_RECV = 1, OP_SENDTO = 2, OP_RECVFROM = 3, OP_ACCEPT = 4;
-
 // Scratch memory shared by all sockets of this thread. Every call is
 // synchronous and none re-enters another, so one of each is enough.
-const SCRATCH = 65536;
-const scratch = new Uint8Array(SCRATCH);
-const addrBuf = new Uint8Array(SOCKADDR_MAX);
-const addrLen = new Uint32Array(1);
 const addrLenBytes = new Uint8Array(addrLen.buffer);
-const pollfd = new Int32Array(2);
-const pollfdBytes = new Uint8Array(pollfd.buffer);
-const pollEvents = new Int16Array(pollfd.buffer);
 const optBuf = new Uint8Array(256);
 const optInt = new Int32Array(optBuf.buffer, 0, 1);
+const optView = new DataView(optBuf.buffer);
 const optLen = new Uint32Array(1);
 const optLenBytes = new Uint8Array(optLen.buffer);
 const EMPTY = new Uint8Array(0);
 
 /**
- * A shared arena for received bytes, as Node's Buffer pool: results are views
- * of it, handed out back to back. A view keeps its whole arena alive.
+ * Set by accept() and socketpair() around `new Socket(…, fd)`: the
+ * descriptor is new, made by this module, so its O_NONBLOCK is the type's
+ * SOCK_NONBLOCK (no `fcntl(2)` to ask), it has no timeout, and it still needs
+ * {@linkcode prepare}'s close-on-exec where the type could not carry it.
  */
-class Arena {
-  #size: number;
-  #buf = new ArrayBuffer(0); // allocated at first use
-  #off = 0;
-  constructor(size: number) {
-    this.#size = size;
-  }
-  /** A view of the next `n` free bytes; nothing is taken until {@linkcode Arena.take}. */
-  space(n: number): Uint8Array {
-    if (this.#off + n > this.#buf.byteLength) { // also when a caller transferred (detached) the arena
-      this.#buf = new ArrayBuffer(this.#size);
-      this.#off = 0;
-    }
-    return new Uint8Array(this.#buf, this.#off, n);
-  }
-  /** Takes the first `n` bytes of `view` (the last {@linkcode Arena.space}) as a result. */
-  take(view: Uint8Array, n: number): Uint8Array {
-    this.#off = (this.#off + n + 7) & ~7;
-    return n === view.length ? view : view.subarray(0, n);
-  }
-}
-
-// Where received bytes go, so that a result mostly needs no copy (measured):
-// - up to 256 B on Bun: a new array (JavaScriptCore: 8 ns for 64 B, 20 ns for
-//   256, against 40 ns for a view);
-// - up to 4 KiB: a view of the small arena (an ArrayBuffer costs ~200 ns on
-//   Deno, a view ~20 ns);
-// - up to 256 KiB: the bulk arena. A result of more than 4 KiB is a view of
-//   it (a new 64 KiB array per receive held recv(65536) to ~2.0 GiB/s on Bun
-//   and ~2.3 on Deno where a 1 MiB arena reached ~2.5 and ~2.8); a shorter one
-//   is copied into the small arena, so that a small result kept does not keep
-//   1 MiB alive and the bulk arena is not used up by short reads;
-// - beyond: an array of its own.
-const FRESH_MAX = runtime === "bun" ? 256 : 0;
-const SMALL_MAX = 4096, BULK_MAX = 262144;
-const small = new Arena(65536), bulk = new Arena(1 << 20);
-
-/** A copy of `src[start, end)`: a view of the small arena up to 4 KiB, else its own array. */
-function copyOut(src: Uint8Array, start: number, end: number): Uint8Array {
-  const n = end - start;
-  if (n > SMALL_MAX) return src.slice(start, end);
-  const out = small.space(n);
-  out.set(start === 0 && end === src.length ? src : src.subarray(start, end));
-  return small.take(out, n);
-}
-
-/** Where recv()/recvfrom() receive up to `bufsize` bytes (see above); {@linkcode received} makes the result. */
-function recvTarget(bufsize: number): Uint8Array {
-  if (bufsize <= FRESH_MAX) return new Uint8Array(bufsize);
-  if (bufsize <= SMALL_MAX) return small.space(bufsize);
-  if (bufsize <= BULK_MAX) return bulk.space(bufsize);
-  return new Uint8Array(bufsize);
-}
-
-/**
- * The result of a receive of `r` bytes into `buf` = `recvTarget(bufsize)`.
- * `r` may exceed `bufsize` (MSG_TRUNC reports a datagram's full length):
- * only the `bufsize` bytes written are returned.
- */
-function received(buf: Uint8Array, bufsize: number, r: number): Uint8Array {
-  const n = r < bufsize ? r : bufsize;
-  if (bufsize <= FRESH_MAX) return n === bufsize ? buf : buf.slice(0, n);
-  if (bufsize <= SMALL_MAX) return small.take(buf, n);
-  if (bufsize <= BULK_MAX) return n > SMALL_MAX ? bulk.take(buf, n) : copyOut(buf, 0, n);
-  return n === bufsize ? buf : buf.slice(0, n);
-}
-
-/**
- * How many sockets hold bytes in their readline buffer: pollers skip looking
- * when none does. A socket dropped without close() while holding bytes stays
- * counted, which only costs pollers their shortcut.
- */
-let buffering = 0;
-
-/** @internal The number of open sockets with bytes buffered by `readline()`/`read()`. */
-export function _buffering(): number {
-  return buffering;
-}
-
-/** Set by accept() around `new Socket(fd)`: accept4(2) returned a blocking fd, no need to ask fcntl. */
-let adoptingBlocking = false;
+let adoptingNew = false;
 
 /** Closes descriptors of sockets that were garbage-collected while open. */
 const finalizer = new FinalizationRegistry<number>((fd) => {
   libc.close(fd);
 });
 
-function timeoutError(): OSError {
-  return new OSError(ETIMEDOUT);
-}
-
 /**
- * Waits with `poll(2)` until `fd` is ready for `events` or `deadline`
- * (a {@linkcode now} time) passes. Returns the revents, or `-ETIMEDOUT`.
- * EINTR is retried with the remaining time.
+ * Makes a descriptor safe for this module, per the OS's quirks: without
+ * SOCK_CLOEXEC (macOS) a new descriptor (`fresh`) gets FD_CLOEXEC
+ * (`fcntl(2)`); without MSG_NOSIGNAL (macOS) every socket gets SO_NOSIGPIPE
+ * (`setsockopt(2)`), so that a write to a closed peer raises EPIPE instead
+ * of killing the process. Nothing to do on Linux. Raises OSError.
  */
-function waitFd(fd: number, events: number, deadline: number): number {
-  for (;;) {
-    let ms = -1;
-    if (deadline >= 0) {
-      // Past the deadline nothing is polled: a descriptor that polls ready
-      // while its call says EAGAIN (an AF_UNIX datagram socket shut down for
-      // reading does) must not keep the caller's loop going.
-      const left = deadline - now();
-      if (!(left > 0)) return -ETIMEDOUT;
-      ms = Math.ceil(left);
-      if (ms > 0x7fffffff) ms = 0x7fffffff;
-    }
-    pollfd[0] = fd;
-    pollEvents[2] = events;
-    pollEvents[3] = 0;
-    const r = libc.poll(pollfdBytes, 1, ms);
-    if (r > 0) return pollEvents[3];
-    if (r === 0) {
-      if (deadline >= 0 && now() >= deadline) return -ETIMEDOUT;
-      continue;
-    }
-    const e = libc.errno();
-    if (e !== EINTR) throw new OSError(e);
+function prepare(fd: number, fresh: boolean): void {
+  if (fresh && !Q.socketTypeFlags && libc.fcntl(fd, C.F_SETFD, C.FD_CLOEXEC) < 0) raiseErrno();
+  if (!Q.msgNosignal) {
+    optInt[0] = 1;
+    if (libc.setsockopt(fd, C.SOL_SOCKET, C.SO_NOSIGPIPE, optBuf, 4) < 0) raiseErrno();
   }
 }
-
 /**
  * A BSD socket. Create one with {@linkcode socket} (or `new Socket(af, type,
  * proto)`); accepted connections come from {@linkcode Socket.accept}.
@@ -239,7 +121,7 @@ function waitFd(fd: number, events: number, deadline: number): number {
  * }
  * ```
  */
-export class Socket {
+export class Socket extends Stream implements Pollable {
   #fd: number;
   readonly #family: number;
   readonly #type: number;
@@ -248,24 +130,15 @@ export class Socket {
   #timeout = -1;
   /** Whether the descriptor itself has O_NONBLOCK set. */
   #fdNonblock = false;
-  /** The SO_RCVTIMEO/SO_SNDTIMEO set on the descriptor, in seconds (0: none). */
+  /** The timeout whose SO_RCVTIMEO/SO_SNDTIMEO the descriptor carries, in seconds (0: none; NaN: unknown). */
   #kernelTimeout = 0;
-  /** Set by #deadline(): the next syscall is an operation's first, so the kernel's timeout is its deadline. */
-  #fresh = false;
-  /** Why the last #sendLoop stopped early (EAGAIN or ETIMEDOUT), else 0. */
-  #sendStop = 0;
-  // Bytes received by readline/read beyond what they returned: served first
-  // by every later receive. Live bytes are #rbuf[#rpos, #rend).
-  #rbuf: Uint8Array = EMPTY;
-  #rpos = 0;
-  #rend = 0;
   /** Called on close (pollers forget the fd). */
   #closeHooks: Set<(s: Socket) => void> | null = null;
 
   /**
    * Creates a socket. Maps to `socket(2)` (with `SOCK_CLOEXEC`), or adopts
    * `fileno` when given (CPython's `socket(..., fileno)`; the socket then owns
-   * and will close that descriptor).
+   * and will close that descriptor; `fcntl(2)` reads its blocking mode).
    *
    * @param af address family: `AF_INET` (default), `AF_INET6`, `AF_UNIX`
    * @param type `SOCK_STREAM` (default), `SOCK_DGRAM`, `SOCK_RAW`; on Linux
@@ -282,49 +155,49 @@ export class Socket {
    */
   constructor(af: number = C.AF_INET, type: number = SOCK_STREAM, proto = 0, fileno?: number) {
     if (arguments.length > 4) surplus(arguments.length, 4, "new Socket(af, type, proto, fileno)");
+    super();
     af = int(af, "af");
     type = int(type, "type");
     proto = int(proto, "proto");
+    const created = fileno === undefined || fileno === null;
     let fd: number;
-    if (fileno !== undefined && fileno !== null) {
-      fd = int(fileno, "fileno", 0);
-    } else {
-      fd = libc.socket(af, type | C.SOCK_CLOEXEC, proto);
+    if (created) {
+      fd = libc.socket(af, type | CLOEXEC_TYPE, proto);
       if (fd < 0) raiseErrno();
+    } else {
+      fd = int(fileno, "fileno", 0);
     }
     this.#fd = fd;
     this.#family = af;
     this.#type = type & ~TYPE_FLAGS;
     this.#proto = proto;
     finalizer.register(this, fd, this);
-    if (fileno === undefined || fileno === null) {
-      if (C.SOCK_CLOEXEC === 0) this.#darwinSetup();
-      if (type & C.SOCK_NONBLOCK) {
-        this.#timeout = 0;
-        this.#fdNonblock = true;
+    try {
+      if (created || adoptingNew) {
+        prepare(fd, true);
+        if (type & C.SOCK_NONBLOCK) {
+          this.#timeout = 0;
+          this.#fdNonblock = true;
+        }
+      } else {
+        prepare(fd, false);
+        const fl = libc.fcntl(fd, C.F_GETFL, 0);
+        if (fl < 0) raiseErrno();
+        if (fl & C.O_NONBLOCK) {
+          this.#timeout = 0;
+          this.#fdNonblock = true;
+        }
+        // an adopted descriptor may carry SO_RCVTIMEO/SO_SNDTIMEO (set by another
+        // socket object, or a parent process): unknown, so settimeout() rewrites it
+        this.#kernelTimeout = NaN;
       }
-    } else if (!adoptingBlocking) {
-      const fl = libc.fcntl(fd, C.F_GETFL, 0);
-      if (fl < 0) {
-        this.#fd = -1;
-        finalizer.unregister(this);
-        raiseErrno();
-      }
-      if (fl & C.O_NONBLOCK) {
-        this.#timeout = 0;
-        this.#fdNonblock = true;
-      }
-      // an adopted descriptor may carry SO_RCVTIMEO/SO_SNDTIMEO (set by another
-      // socket object, or a parent process): unknown, so settimeout() rewrites it
-      this.#kernelTimeout = NaN;
+    } catch (e) {
+      // a created descriptor is closed here; an adopted one stays its owner's
+      this.#fd = -1;
+      finalizer.unregister(this);
+      if (created) libc.close(fd);
+      throw e;
     }
-  }
-
-  /** macOS has no SOCK_CLOEXEC or MSG_NOSIGNAL: set FD_CLOEXEC and SO_NOSIGPIPE. */
-  #darwinSetup(): void {
-    libc.fcntl(this.#fd, C.F_SETFD, C.FD_CLOEXEC);
-    optInt[0] = 1;
-    libc.setsockopt(this.#fd, C.SOL_SOCKET, C.SO_NOSIGPIPE, optBuf, 4);
   }
 
   /** The descriptor, or `OSError(EBADF)` if closed. */
@@ -334,111 +207,55 @@ export class Socket {
     return fd;
   }
 
-  /** Starts an operation: its deadline ({@linkcode now} ms), or -1 without a timeout. */
-  #deadline(): number {
+  // ---- the stream primitives (see Stream) ----
+
+  /** @internal One `recv(2)` step; `all` on a blocking stream socket adds MSG_WAITALL (one syscall for the whole count). */
+  protected override _recvInto(buf: Uint8Array, len: number, all: boolean, deadline: number, first: boolean): number {
     const t = this.#timeout;
-    if (t <= 0) return -1;
-    this.#fresh = t >= ARM_MIN;
-    return now() + t * 1000;
+    const flags = all && t !== 0 && this.#type === SOCK_STREAM ? MSG_WAITALL : 0;
+    return sockCall(this.#live(), t, OP_RECV, buf, len, flags, deadline, first, 0);
   }
 
-  /** One raw syscall for `op`. Returns its result; errno is left for the caller to read at once. */
-  #sys(op: number, fd: number, buf: Uint8Array, len: number, flags: number, addrLength: number): number {
-    switch (op) {
-      case OP_RECV:
-        return libc.recv(fd, buf, len, flags);
-      case OP_SEND:
-        return libc.send(fd, buf, len, flags);
-      case OP_RECVFROM:
-        addrLen[0] = SOCKADDR_MAX;
-        return libc.recvfrom(fd, buf, len, flags, addrBuf, addrLenBytes);
-      case OP_SENDTO:
-        return libc.sendto(fd, buf, len, flags, addrBuf, addrLength);
-      default:
-        addrLen[0] = SOCKADDR_MAX;
-        return libc.accept4
-          ? libc.accept4(fd, addrBuf, addrLenBytes, C.SOCK_CLOEXEC)
-          : libc.accept(fd, addrBuf, addrLenBytes);
-    }
+  /** @internal One `send(2)` step, with MSG_NOSIGNAL. */
+  protected override _sendFrom(buf: Uint8Array, len: number, flags: number, deadline: number, first: boolean): number {
+    return sockCall(this.#live(), this.#timeout, OP_SEND, buf, len, flags | NOSIGNAL, deadline, first, 0);
   }
 
-  /**
-   * The wait-then-call loop. Returns the syscall's result (≥ 0), or
-   * `-EAGAIN` (non-blocking, or MSG_DONTWAIT, and nothing ready) or
-   * `-ETIMEDOUT` (deadline passed). Any other failure raises OSError.
-   *
-   * - blocking: the syscall blocks; EINTR is retried;
-   * - non-blocking, or the caller's MSG_DONTWAIT: one attempt;
-   * - timeout: see {@linkcode Socket.#callTimed}.
-   *
-   * Kept small on purpose: the timed case lives apart, so the blocking and
-   * non-blocking cases every hot loop takes compile fast (measured on Bun:
-   * bytecode cost 1330 → 598, its top-tier compile 13.6 → 2.3 ms; a
-   * process's JIT time for a `readinto` loop ~28 → ~20 ms).
-   */
-  #call(op: number, buf: Uint8Array, len: number, flags: number, deadline: number, addrLength = 0): number {
-    const fd = this.#live();
-    const dontwait = (flags & MSG_DONTWAIT) !== 0;
-    if (this.#timeout > 0 && !dontwait) return this.#callTimed(op, fd, buf, len, flags, deadline, addrLength);
-    for (;;) {
-      const r = this.#sys(op, fd, buf, len, flags, addrLength);
-      if (r >= 0) return r;
-      const e = libc.errno();
-      if (e === EINTR) continue;
-      if (e !== EAGAIN) throw new OSError(e);
-      if (this.#timeout === 0 || dontwait) return -EAGAIN;
-      // blocking, yet EAGAIN: the descriptor carries a timeout (or O_NONBLOCK)
-      // this object did not set — through fromfd/detach or a raw setsockopt. Keep waiting.
-      waitFd(fd, op === OP_SEND || op === OP_SENDTO ? POLLOUT : POLLIN, -1);
-    }
+  /** @internal Raises EBADF when closed; the operation's deadline. */
+  protected override _start(): number {
+    this.#live();
+    return deadlineFor(this.#timeout);
+  }
+
+  /** @internal */
+  protected override _nonblocking(): boolean {
+    return this.#timeout === 0;
+  }
+
+  /** @internal */
+  protected override _datagram(): boolean {
+    return this.#type !== SOCK_STREAM;
   }
 
   /**
-   * {@linkcode Socket.#call} with a timeout: an operation's first syscall
-   * blocks in the kernel (SO_RCVTIMEO/SO_SNDTIMEO, set by settimeout) for a
-   * little less than the timeout ({@linkcode armedTimeout}), so a call that
-   * completes in time is one syscall. Later syscalls of the same operation,
-   * any after EINTR or after the kernel's wait ran out, and every syscall of
-   * a timeout under {@linkcode ARM_MIN}, use MSG_DONTWAIT and `poll(2)` for
-   * the time left, which ends within a millisecond of the deadline.
+   * Serves a receive from the readline buffer, which holds bytes: up to `n`
+   * of them into `dst` (kept there with MSG_PEEK). Returns the count. No
+   * syscall. Raises EBADF when closed.
    */
-  #callTimed(
-    op: number,
-    fd: number,
-    buf: Uint8Array,
-    len: number,
-    flags: number,
-    deadline: number,
-    addrLength: number,
-  ): number {
-    if (this.#fresh) {
-      this.#fresh = false;
-      const r = this.#sys(op, fd, buf, len, flags, addrLength);
-      if (r >= 0) return r;
-      const e = libc.errno();
-      // EAGAIN: the kernel's timeout, armed short of the deadline, ran out:
-      // poll(2) waits out the rest
-      if (e === EAGAIN && now() >= deadline) return -ETIMEDOUT;
-      if (e !== EAGAIN && e !== EINTR) throw new OSError(e);
-    }
-    const events = op === OP_SEND || op === OP_SENDTO ? POLLOUT : POLLIN;
-    // accept(2) takes no MSG_DONTWAIT: wait for readiness first instead
-    const dontwait = op === OP_ACCEPT ? 0 : MSG_DONTWAIT;
-    if (op === OP_ACCEPT) {
-      const w = waitFd(fd, POLLIN, deadline);
-      if (w < 0) return w;
-    }
-    for (;;) {
-      const r = this.#sys(op, fd, buf, len, flags | dontwait, addrLength);
-      if (r >= 0) return r;
-      const e = libc.errno();
-      if (e === EINTR) continue;
-      if (e !== EAGAIN) throw new OSError(e);
-      const w = waitFd(fd, events, deadline);
-      if (w < 0) return w;
-    }
+  #fromBuffer(dst: Uint8Array, n: number, flags: number): number {
+    this.#live();
+    return this._takeBuffered(dst, 0, n, (flags & MSG_PEEK) !== 0);
   }
 
+  /** {@linkcode Socket.#fromBuffer} into a new array of up to `bufsize` bytes. */
+  #bufferedBytes(bufsize: number, flags: number): Uint8Array {
+    const pending = this._pending();
+    const out = new Uint8Array(bufsize < pending ? bufsize : pending);
+    this.#fromBuffer(out, out.length, flags);
+    return out;
+  }
+
+  // ---- modes ----
   /**
    * Sets SO_RCVTIMEO and SO_SNDTIMEO for a timeout of `t` seconds (0: none):
    * to {@linkcode armedTimeout}`(t)`. `#kernelTimeout` records `t`.
@@ -446,7 +263,6 @@ export class Socket {
   #setKernelTimeout(t: number): void {
     if (this.#kernelTimeout === t) return;
     const l = L.timeval;
-    const dv = new DataView(optBuf.buffer);
     optBuf.fill(0, 0, l.size);
     const k = armedTimeout(t);
     let sec = Math.floor(k), usec = Math.round((k - sec) * 1e6);
@@ -454,8 +270,8 @@ export class Socket {
     if (t > 0 && sec === 0 && usec === 0) usec = 1; // {0, 0} would mean "no timeout"
     if (sec > 0x7fffffff) sec = 0x7fffffff;
     // little-endian; both values < 2^31, so a 64-bit field's high half stays 0
-    dv.setInt32(l.tv_sec, sec, true);
-    dv.setInt32(l.tv_usec, usec, true);
+    optView.setInt32(l.tv_sec, sec, true);
+    optView.setInt32(l.tv_usec, usec, true);
     const fd = this.#fd;
     if (libc.setsockopt(fd, C.SOL_SOCKET, C.SO_RCVTIMEO, optBuf, l.size) < 0) raiseErrno();
     if (libc.setsockopt(fd, C.SOL_SOCKET, C.SO_SNDTIMEO, optBuf, l.size) < 0) raiseErrno();
@@ -469,56 +285,6 @@ export class Socket {
     if (fl < 0) raiseErrno();
     if (libc.fcntl(fd, C.F_SETFL, on ? fl | C.O_NONBLOCK : fl & ~C.O_NONBLOCK) < 0) raiseErrno();
     this.#fdNonblock = on;
-  }
-
-  // ---- buffered bytes (readline/read leftovers) ----
-
-  /** Copies up to `max` buffered bytes into `dst` at `off`; consumes them unless `peek`. */
-  #takeBuffered(dst: Uint8Array, off: number, max: number, peek = false): number {
-    const n = Math.min(max, this.#rend - this.#rpos);
-    if (n <= 0) return 0;
-    dst.set(this.#rbuf.subarray(this.#rpos, this.#rpos + n), off);
-    if (!peek) this.#consume(n);
-    return n;
-  }
-
-  #consume(n: number): void {
-    const p = this.#rpos + n;
-    if (p >= this.#rend) this.#window(0, 0);
-    else this.#window(p, this.#rend);
-  }
-
-  /** Sets the live part of the buffer, #rbuf[rpos, rend), keeping `buffering` exact. */
-  #window(rpos: number, rend: number): void {
-    const was = this.#rend > this.#rpos, is = rend > rpos;
-    if (was !== is) buffering += is ? 1 : -1;
-    this.#rpos = rpos;
-    this.#rend = rend;
-  }
-
-  /** Puts bytes back in front of the buffer (a read interrupted by its deadline keeps them). */
-  #unread(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    const live = this.#rbuf.subarray(this.#rpos, this.#rend);
-    const next = new Uint8Array(Math.max(bytes.length + live.length, 4096));
-    next.set(bytes, 0);
-    next.set(live, bytes.length);
-    this.#rbuf = next;
-    this.#window(0, bytes.length + live.length);
-  }
-
-  /** Makes room for at least `min` more bytes after #rend. */
-  #reserve(min: number): void {
-    if (this.#rbuf.length - this.#rend >= min) return;
-    const live = this.#rend - this.#rpos;
-    if (this.#rpos > 0 && this.#rbuf.length - live >= min) {
-      this.#rbuf.copyWithin(0, this.#rpos, this.#rend);
-    } else {
-      const next = new Uint8Array(Math.max(this.#rbuf.length * 2, live + min));
-      next.set(this.#rbuf.subarray(this.#rpos, this.#rend));
-      this.#rbuf = next;
-    }
-    this.#window(0, live);
   }
 
   // ---- lifecycle ----
@@ -555,15 +321,13 @@ export class Socket {
   #release(): void {
     finalizer.unregister(this);
     this.#fd = -1;
-    this.#rbuf = EMPTY;
-    this.#window(0, 0);
+    this._dropBuffered();
     const hooks = this.#closeHooks;
     if (hooks !== null) {
       this.#closeHooks = null;
       for (const h of hooks) h(this);
     }
   }
-
   /**
    * Gives up ownership of the descriptor and returns it, as CPython's
    * `detach()`: the socket behaves as closed but the descriptor stays open.
@@ -621,7 +385,7 @@ export class Socket {
   }
 
   /** `<socket fd=5 AF_INET SOCK_STREAM>`; `[closed]` is added once closed. */
-  toString(): string {
+  override toString(): string {
     const t = this.#type === SOCK_STREAM
       ? "SOCK_STREAM"
       : this.#type === C.SOCK_DGRAM
@@ -715,33 +479,34 @@ export class Socket {
    */
   accept(): [Socket, Address] {
     if (arguments.length > 0) surplus(arguments.length, 0, "Socket.accept()");
-    const r = this.#call(OP_ACCEPT, EMPTY, 0, 0, this.#deadline());
+    const t = this.#timeout;
+    const r = sockCall(this.#live(), t, OP_ACCEPT, EMPTY, 0, 0, deadlineFor(t), true, 0);
     if (r < 0) throw new OSError(-r);
     const address = decodeAddress(addrBuf, addrLen[0]);
-    let conn: Socket;
-    adoptingBlocking = libc.accept4 !== undefined; // Linux: accept4 without SOCK_NONBLOCK
+    let conn: Socket | undefined;
+    adoptingNew = true;
     try {
       conn = new Socket(this.#family, this.#type, this.#proto, r);
+      adoptingNew = false;
+      if (Q.acceptInheritsNonblock && this.#fdNonblock) {
+        // macOS: accept(2) gave it the listener's O_NONBLOCK; it starts blocking
+        conn.#fdNonblock = true;
+        conn.#setFdNonblock(false);
+      }
+      if (this.#kernelTimeout !== 0) {
+        // it inherited the listener's SO_RCVTIMEO/SO_SNDTIMEO: it starts with no timeout
+        conn.#kernelTimeout = this.#kernelTimeout;
+        conn.#setKernelTimeout(0);
+      }
     } catch (e) {
-      libc.close(r);
+      if (conn) conn.close();
+      else libc.close(r);
       throw e;
     } finally {
-      adoptingBlocking = false;
-    }
-    if (C.SOCK_CLOEXEC === 0) {
-      // macOS: accept() inherits O_NONBLOCK and sets no FD_CLOEXEC.
-      conn.#darwinSetup();
-      conn.#setFdNonblock(false);
-      conn.#timeout = -1;
-    }
-    if (this.#kernelTimeout !== 0) {
-      // the new socket inherited the listener's SO_RCVTIMEO/SO_SNDTIMEO: it starts blocking, no timeout
-      conn.#kernelTimeout = this.#kernelTimeout;
-      conn.#setKernelTimeout(0);
+      adoptingNew = false;
     }
     return [conn, address];
   }
-
   /**
    * Connects to `address`. Maps to `connect(2)`; with a timeout, then
    * `poll(2)` for writability and `getsockopt(SO_ERROR)` for the outcome.
@@ -769,7 +534,10 @@ export class Socket {
     if (arguments.length > 1) surplus(arguments.length, 1, "Socket.connect(address)");
     const len = encodeAddress(this.#family, address, addrBuf);
     const fd = this.#live();
-    const deadline = this.#deadline();
+    // Not sockCall: connect(2) is never retried. After EINTR or EINPROGRESS the
+    // attempt goes on in the kernel and a second call reports only its state
+    // (EALREADY); the outcome is waited for (POLLOUT) and read from SO_ERROR.
+    const deadline = deadlineFor(this.#timeout);
     const timed = this.#timeout > 0;
     if (timed) this.#setFdNonblock(true); // wait with poll(2) for the deadline, not the kernel's timeout
     try {
@@ -778,14 +546,13 @@ export class Socket {
       // EINTR: the connection goes on in the kernel; wait for it as for EINPROGRESS
       if (e !== EINPROGRESS && e !== EINTR) throw new OSError(e);
       if (this.#timeout === 0) throw new OSError(EINPROGRESS);
-      if (waitFd(fd, POLLOUT, timed ? deadline : -1) < 0) throw timeoutError();
+      if (waitFd(fd, POLLOUT, timed ? deadline : -1) < 0) throw new OSError(ETIMEDOUT);
     } finally {
       if (timed) this.#setFdNonblock(false);
     }
     const err = this.getsockopt(C.SOL_SOCKET, C.SO_ERROR) as number;
     if (err !== 0) throw new OSError(err);
   }
-
   /**
    * Like {@linkcode Socket.connect} but returns the errno instead of raising
    * it (0 on success), as CPython's `connect_ex()`. Bad arguments still throw.
@@ -1118,33 +885,11 @@ export class Socket {
     const bytes = bytesOf(data, "data");
     if (flags !== 0) int(flags, "flags");
     const len = bytes.byteLength < MAX_IO ? bytes.byteLength : MAX_IO;
-    const r = this.#call(OP_SEND, bytes, len, flags | NOSIGNAL, this.#deadline());
+    const t = this.#timeout;
+    const r = sockCall(this.#live(), t, OP_SEND, bytes, len, flags | NOSIGNAL, deadlineFor(t), true, 0);
     if (r < 0) throw new OSError(-r);
     return r;
   }
-
-  /**
-   * Sends all of `bytes`; returns the count sent. When EAGAIN (non-blocking)
-   * or the deadline stopped it early, `#sendStop` holds that errno, else 0.
-   */
-  #sendLoop(bytes: Uint8Array, flags: number): number {
-    const deadline = this.#deadline();
-    const total = bytes.byteLength;
-    let off = 0;
-    this.#sendStop = 0;
-    while (off < total) {
-      const view = off === 0 ? bytes : bytes.subarray(off);
-      const left = total - off;
-      const r = this.#call(OP_SEND, view, left < MAX_IO ? left : MAX_IO, flags | NOSIGNAL, deadline);
-      if (r < 0) {
-        this.#sendStop = -r;
-        break;
-      }
-      off += r;
-    }
-    return off;
-  }
-
   /**
    * Sends all of `data`, chunk after chunk. Maps to `send(2)` in a loop (plus
    * `poll(2)` when a timeout is set and the buffer fills).
@@ -1169,97 +914,8 @@ export class Socket {
     if (arguments.length > 2) surplus(arguments.length, 2, "Socket.sendall(data, flags)");
     const bytes = bytesOf(data, "data");
     if (flags !== 0) int(flags, "flags");
-    this.#live();
-    this.#sendLoop(bytes, flags);
-    if (this.#sendStop !== 0) throw new OSError(this.#sendStop);
+    if (this._sendAll(bytes, flags) < bytes.byteLength) throw new OSError(EAGAIN);
   }
-
-  /**
-   * Writes `buf` with the "no short writes" policy: a blocking socket sends
-   * everything; a non-blocking one sends what fits and returns that count
-   * (`null` if nothing fit). Maps to `send(2)` (with `MSG_NOSIGNAL`) in a
-   * loop; nothing is sent, and no syscall made, for an empty range.
-   *
-   * Blocks like {@linkcode Socket.sendall}; with a timeout, raises
-   * `OSError(ETIMEDOUT)` if the whole buffer is not sent in time.
-   *
-   * Arguments as MicroPython's stream `write(buf[, max_len])` and
-   * `write(buf, off, max_len)` (`py/stream.c`): see the other overloads.
-   *
-   * @param buf bytes (any ArrayBufferView, not copied) or a string (UTF-8)
-   * @returns bytes written, or `null` for a non-blocking socket that could write nothing
-   * @throws {OSError} ETIMEDOUT, EPIPE, ECONNRESET, EBADF
-   * @example
-   * ```ts
-   * import * as usocket from "../mod.ts";
-   * const [a, b] = usocket.socketpair();
-   * console.log(a.write("line\n")); // 5
-   * a.close();
-   * b.close();
-   * ```
-   */
-  write(buf: Data): number | null;
-  /**
-   * Writes the first `max_len` bytes of `buf` (all of it when `max_len` is
-   * negative or past the end), as MicroPython's `write(buf, max_len)`;
-   * otherwise as {@linkcode Socket.write}`(buf)`.
-   *
-   * @param buf bytes, or a string (its UTF-8 bytes are counted)
-   * @param max_len the most bytes to write; negative: no limit (MicroPython)
-   * @returns bytes written, or `null` for a non-blocking socket that could write nothing
-   * @throws {OSError} ETIMEDOUT, EPIPE, ECONNRESET, EBADF
-   * @throws {TypeError | RangeError} `max_len` is not an integer
-   * @example An MQTT-style header: only the bytes used
-   * ```ts
-   * import * as usocket from "../mod.ts";
-   * const [a, b] = usocket.socketpair();
-   * const premsg = new Uint8Array([0x30, 5, 0, 0, 0, 0]);
-   * console.log(a.write(premsg, 2)); // 2: sends 0x30, 5
-   * a.close();
-   * b.close();
-   * ```
-   */
-  write(buf: Data, max_len: number): number | null;
-  /**
-   * Writes at most `max_len` bytes of `buf` starting at byte `off`, as
-   * MicroPython's `write(buf, off, max_len)`: an `off` past the end writes
-   * nothing (and returns 0), a negative `max_len` means "to the end".
-   * Otherwise as {@linkcode Socket.write}`(buf)`.
-   *
-   * Differs from MicroPython: a negative `off` raises RangeError (MicroPython
-   * reads it as a huge unsigned number, past the end, and writes nothing).
-   *
-   * @param buf bytes, or a string (offsets count its UTF-8 bytes)
-   * @param off the first byte to write (an integer ≥ 0)
-   * @param max_len the most bytes to write; negative: no limit
-   * @returns bytes written, or `null` for a non-blocking socket that could write nothing
-   * @throws {OSError} ETIMEDOUT, EPIPE, ECONNRESET, EBADF
-   * @throws {TypeError | RangeError} `off` or `max_len` is not an integer, `off` is negative
-   * @example
-   * ```ts
-   * import * as usocket from "../mod.ts";
-   * const [a, b] = usocket.socketpair();
-   * console.log(a.write("0123456789", 2, 3)); // 3: sends "234"
-   * a.close();
-   * b.close();
-   * ```
-   */
-  write(buf: Data, off: number, max_len: number): number | null;
-  write(buf: Data, a?: number, b?: number): number | null {
-    const n = arguments.length;
-    let bytes = bytesOf(buf, "buf");
-    if (n > 1) {
-      if (n > 3) surplus(n, 3, "Socket.write(buf, off, max_len)");
-      bytes = writeRange(bytes, n === 3 ? a : undefined, n === 3 ? b : a);
-    }
-    this.#live();
-    const sent = this.#sendLoop(bytes, 0);
-    const stop = this.#sendStop;
-    if (stop === 0) return sent;
-    if (stop === EAGAIN) return sent > 0 ? sent : null;
-    throw new OSError(stop);
-  }
-
   /**
    * Sends a datagram to `address`. Maps to `sendto(2)` (with `MSG_NOSIGNAL`).
    * Repeated sends to the same address tuple reuse its encoding.
@@ -1311,13 +967,13 @@ export class Socket {
       address = b as Address;
     }
     const len = encodeAddress(this.#family, address, addrBuf);
-    this.#live();
+    const fd = this.#live();
     const n = bytes.byteLength < MAX_IO ? bytes.byteLength : MAX_IO;
-    const r = this.#call(OP_SENDTO, bytes, n, flags, this.#deadline(), len);
+    const t = this.#timeout;
+    const r = sockCall(fd, t, OP_SENDTO, bytes, n, flags, deadlineFor(t), true, len);
     if (r < 0) throw new OSError(-r);
     return r;
   }
-
   // ---- receiving ----
 
   /**
@@ -1347,22 +1003,15 @@ export class Socket {
     if (arguments.length > 2) surplus(arguments.length, 2, "Socket.recv(bufsize, flags)");
     int(bufsize, "bufsize", 0, MAX_IO);
     if (flags !== 0) int(flags, "flags");
-    if (this.#rend > this.#rpos) {
-      this.#live();
-      const out = new Uint8Array(Math.min(bufsize, this.#rend - this.#rpos));
-      this.#takeBuffered(out, 0, out.length, (flags & MSG_PEEK) !== 0);
-      return out;
-    }
-    if (bufsize === 0) {
-      this.#live();
-      return new Uint8Array(0);
-    }
+    if (this._pending() > 0) return this.#bufferedBytes(bufsize, flags);
+    const fd = this.#live();
+    if (bufsize === 0) return new Uint8Array(0);
     const buf = recvTarget(bufsize);
-    const r = this.#call(OP_RECV, buf, bufsize, flags, this.#deadline());
+    const t = this.#timeout;
+    const r = sockCall(fd, t, OP_RECV, buf, bufsize, flags, deadlineFor(t), true, 0);
     if (r < 0) throw new OSError(-r);
     return received(buf, bufsize, r);
   }
-
   /**
    * Receives into `buf` (no allocation), as CPython's `recv_into()`. Maps to
    * one `recv(2)`; blocks like {@linkcode Socket.recv}.
@@ -1389,19 +1038,14 @@ export class Socket {
     int(nbytes, "nbytes", 0, dst.byteLength);
     if (flags !== 0) int(flags, "flags");
     const n = Math.min(nbytes || dst.byteLength, MAX_IO);
-    if (this.#rend > this.#rpos) {
-      this.#live();
-      return this.#takeBuffered(dst, 0, n, (flags & MSG_PEEK) !== 0);
-    }
-    if (n === 0) {
-      this.#live();
-      return 0;
-    }
-    const r = this.#call(OP_RECV, dst, n, flags, this.#deadline());
+    if (this._pending() > 0) return this.#fromBuffer(dst, n, flags);
+    const fd = this.#live();
+    if (n === 0) return 0;
+    const t = this.#timeout;
+    const r = sockCall(fd, t, OP_RECV, dst, n, flags, deadlineFor(t), true, 0);
     if (r < 0) throw new OSError(-r);
     return r;
   }
-
   /**
    * Receives a datagram and its sender. Maps to one `recvfrom(2)` (with a
    * timeout, the kernel waits at most that long); blocks like {@linkcode Socket.recv}. A datagram
@@ -1426,19 +1070,15 @@ export class Socket {
     if (arguments.length > 2) surplus(arguments.length, 2, "Socket.recvfrom(bufsize, flags)");
     int(bufsize, "bufsize", 0, MAX_IO);
     if (flags !== 0) int(flags, "flags");
-    if (this.#rend > this.#rpos) {
-      this.#live();
-      const out = new Uint8Array(Math.min(bufsize, this.#rend - this.#rpos));
-      this.#takeBuffered(out, 0, out.length, (flags & MSG_PEEK) !== 0);
-      return [out, null];
-    }
+    if (this._pending() > 0) return [this.#bufferedBytes(bufsize, flags), null];
+    const fd = this.#live();
     const buf = recvTarget(bufsize);
-    const r = this.#call(OP_RECVFROM, buf, bufsize, flags, this.#deadline());
+    const t = this.#timeout;
+    const r = sockCall(fd, t, OP_RECVFROM, buf, bufsize, flags, deadlineFor(t), true, 0);
     if (r < 0) throw new OSError(-r);
     const n = Math.min(addrLen[0], SOCKADDR_MAX);
     return [received(buf, bufsize, r), n === 0 ? null : decodeAddress(addrBuf, n)];
   }
-
   /**
    * Receives a datagram into `buf`, as CPython's `recvfrom_into()`. Maps to
    * one `recvfrom(2)`.
@@ -1460,227 +1100,14 @@ export class Socket {
     int(nbytes, "nbytes", 0, dst.byteLength);
     if (flags !== 0) int(flags, "flags");
     const n = Math.min(nbytes || dst.byteLength, MAX_IO);
-    if (this.#rend > this.#rpos) {
-      this.#live();
-      return [this.#takeBuffered(dst, 0, n, (flags & MSG_PEEK) !== 0), null];
-    }
-    const r = this.#call(OP_RECVFROM, dst, n, flags, this.#deadline());
+    if (this._pending() > 0) return [this.#fromBuffer(dst, n, flags), null];
+    const fd = this.#live();
+    const t = this.#timeout;
+    const r = sockCall(fd, t, OP_RECVFROM, dst, n, flags, deadlineFor(t), true, 0);
     if (r < 0) throw new OSError(-r);
     const alen = Math.min(addrLen[0], SOCKADDR_MAX);
     return [r, alen === 0 ? null : decodeAddress(addrBuf, alen)];
   }
-
-  /**
-   * Fills `dst[0, want)`: buffered bytes first, then `recv(2)` until `want`
-   * bytes, EOF, or (non-blocking) nothing more is ready. Datagram sockets
-   * make one receive. Returns the count, or -1 when non-blocking and nothing
-   * at all was ready. On the deadline, bytes already received are put back
-   * in the buffer and ETIMEDOUT raised.
-   */
-  #fill(dst: Uint8Array, want: number, deadline: number): number {
-    let got = this.#takeBuffered(dst, 0, want);
-    const stream = this.#type === SOCK_STREAM;
-    // A blocking stream (with or without a timeout) asks the kernel for the
-    // whole count at once: one syscall, no loop, unless a signal, EOF or the
-    // timeout cuts it short.
-    const flags = stream && this.#timeout !== 0 ? MSG_WAITALL : 0;
-    while (got < want) {
-      const view = got === 0 ? dst : dst.subarray(got);
-      const left = want - got;
-      const r = this.#call(OP_RECV, view, left < MAX_IO ? left : MAX_IO, flags, deadline);
-      if (r === 0) break;
-      if (r < 0) {
-        if (r === -EAGAIN) return got > 0 ? got : -1;
-        this.#unread(dst.slice(0, got));
-        throw timeoutError();
-      }
-      got += r;
-      if (!stream) break;
-    }
-    return got;
-  }
-
-  /**
-   * Reads up to `nbytes` (default: `buf`'s length) into `buf`, with the "no
-   * short reads" policy: a blocking socket waits until that many bytes or
-   * EOF. Maps to one `recv(2)` with `MSG_WAITALL` on a blocking stream
-   * socket (looping only if a signal cuts it short), else `recv(2)` in a
-   * loop; allocates nothing per call.
-   *
-   * Blocks until done or EOF (blocking), up to the timeout for the whole call
-   * (`OSError(ETIMEDOUT)`: bytes already received are kept for the next
-   * read), or not at all (non-blocking: what is ready).
-   *
-   * Arguments as MicroPython's stream `readinto(buf[, nbytes])`
-   * (`py/stream.c`): an `nbytes` past the buffer's end, or negative, is the
-   * buffer's length. (CPython's sockets have no `readinto`; their
-   * `recv_into`, which refuses such an `nbytes`, is {@linkcode Socket.recv_into}.)
-   *
-   * @param buf the destination (any ArrayBufferView or ArrayBuffer; written in place)
-   * @param nbytes the most bytes to read; absent, `null`, negative or too large: `buf`'s length
-   * @returns bytes read (0 at EOF), or `null` for a non-blocking socket with nothing ready
-   * @throws {OSError} ETIMEDOUT, ECONNRESET, EBADF
-   * @throws {TypeError | RangeError} `nbytes` is not an integer
-   * @example
-   * ```ts
-   * import * as usocket from "../mod.ts";
-   * const [a, b] = usocket.socketpair();
-   * a.sendall("0123456789");
-   * const buf = new Uint8Array(10);
-   * console.log(b.readinto(buf)); // 10
-   * a.close();
-   * b.close();
-   * ```
-   */
-  readinto(buf: ArrayBufferView | ArrayBuffer, nbytes?: number): number | null {
-    if (arguments.length > 2) surplus(arguments.length, 2, "Socket.readinto(buf, nbytes)");
-    const dst = bufferOf(buf, "buf");
-    let want = dst.byteLength;
-    if (nbytes !== undefined && nbytes !== null) {
-      const n = int(nbytes, "nbytes", -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-      if (n >= 0 && n < want) want = n; // MicroPython: a larger (or, as size_t, negative) count is the buffer's
-    }
-    this.#live();
-    if (want === 0) return 0;
-    const got = this.#fill(dst, want, this.#deadline());
-    return got < 0 ? null : got;
-  }
-
-  /**
-   * Reads `size` bytes (fewer only at EOF), or everything until EOF when
-   * `size` is absent or negative. Maps to `recv(2)` in a loop.
-   *
-   * Blocks until done (blocking: `read()` returns only when the peer closes),
-   * up to the timeout for the whole call (bytes already received are kept
-   * for the next read), or not at all (non-blocking: what is ready, `null` if
-   * nothing).
-   *
-   * Arguments as MicroPython's stream `read([size])` (`py/stream.c`: `None`
-   * or -1 reads to EOF) and CPython's file objects' `read(size=-1)`.
-   *
-   * @param size how many bytes (0 to 1 GiB); absent, `null` or negative: everything until EOF
-   * @returns the bytes (empty at EOF), or `null` for a non-blocking socket with nothing ready
-   * @throws {TypeError | RangeError} `size` is not an integer, or over 1 GiB
-   * @throws {OSError} ETIMEDOUT, ECONNRESET, EBADF
-   * @example
-   * ```ts
-   * import * as usocket from "../mod.ts";
-   * const [a, b] = usocket.socketpair();
-   * a.sendall("hello");
-   * a.close();
-   * console.log(new TextDecoder().decode(b.read()!)); // "hello"
-   * b.close();
-   * ```
-   */
-  read(size?: number | null): Uint8Array | null {
-    if (arguments.length > 1) surplus(arguments.length, 1, "Socket.read(size)");
-    const all = size === undefined || size === null || (typeof size === "number" && size < 0);
-    if (!all) int(size, "size", 0, MAX_IO);
-    this.#live();
-    const deadline = this.#deadline();
-    if (!all) {
-      if (size === 0) return new Uint8Array(0);
-      const n = size!;
-      if (n <= SMALL_MAX) {
-        const got = this.#fill(scratch, n, deadline);
-        return got < 0 ? null : copyOut(scratch, 0, got);
-      }
-      if (n <= 1 << 20) {
-        const out = new Uint8Array(n);
-        const got = this.#fill(out, n, deadline);
-        return got < 0 ? null : got === n ? out : out.slice(0, got);
-      }
-    }
-    const limit = all ? Infinity : size!;
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    try {
-      while (total < limit) {
-        const want = Math.min(SCRATCH, limit - total);
-        const got = this.#fill(scratch, want, deadline);
-        if (got <= 0) {
-          if (got < 0 && total === 0) return null;
-          break;
-        }
-        chunks.push(copyOut(scratch, 0, got));
-        total += got;
-        if (got < want && this.#timeout === 0) break;
-      }
-    } catch (e) {
-      if (e instanceof OSError && e.errno === ETIMEDOUT) this.#unread(concat(chunks, total));
-      throw e;
-    }
-    return concat(chunks, total);
-  }
-
-  /**
-   * Reads one line, through `\n` or EOF, or `size` bytes if no `\n` comes
-   * sooner (MicroPython's and CPython's `readline(size)`). Receives in chunks
-   * (not a syscall per byte); bytes after the line stay buffered and are
-   * served first by every later receive (`recv`, `read`, `readinto`,
-   * `readline`, `recvfrom`).
-   *
-   * Blocks until a whole line, `size` bytes, or EOF (blocking), up to the
-   * timeout (`OSError(ETIMEDOUT)`, the partial line stays buffered), or not at
-   * all: non-blocking, it returns a whole line (or `size` bytes) or `null`,
-   * keeping a partial line buffered until its `\n` or EOF arrives.
-   *
-   * Differs from MicroPython, whose unbuffered `readline` reads a byte per
-   * syscall: a non-blocking call that finds half a line returns `null` and
-   * keeps it, where MicroPython returns the half.
-   *
-   * @param size the most bytes to return; absent, `null` or negative: no limit; 0: returns empty at once
-   * @returns the line with its `\n`; the rest at EOF; empty at EOF with nothing left
-   * @throws {OSError} ETIMEDOUT, ECONNRESET, EBADF
-   * @throws {TypeError | RangeError} `size` is not an integer
-   * @example
-   * ```ts
-   * import * as usocket from "../mod.ts";
-   * const [a, b] = usocket.socketpair();
-   * a.sendall("one\ntwo\n");
-   * console.log(new TextDecoder().decode(b.readline()!)); // "one\n"
-   * console.log(new TextDecoder().decode(b.readline(2)!)); // "tw"
-   * a.close();
-   * b.close();
-   * ```
-   */
-  readline(size?: number | null): Uint8Array | null {
-    if (arguments.length > 1) surplus(arguments.length, 1, "Socket.readline(size)");
-    let max = Infinity;
-    if (size !== undefined && size !== null) {
-      const n = int(size, "size", -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-      if (n >= 0) max = n;
-    }
-    this.#live();
-    if (max === 0) return new Uint8Array(0);
-    const deadline = this.#deadline();
-    let scanned = 0; // bytes after #rpos known to hold no "\n"
-    for (;;) {
-      const live = this.#rend - this.#rpos;
-      const limit = live < max ? this.#rend : this.#rpos + max;
-      const nl = this.#rbuf.indexOf(10, this.#rpos + scanned);
-      if (nl >= 0 && nl < limit) return this.#takeLine(nl + 1);
-      if (live >= max) return this.#takeLine(limit);
-      scanned = live;
-      this.#reserve(16384);
-      const room = this.#rbuf.subarray(this.#rend);
-      const r = this.#call(OP_RECV, room, room.length, 0, deadline);
-      if (r > 0) {
-        this.#window(this.#rpos, this.#rend + r);
-        continue;
-      }
-      if (r === 0) return this.#takeLine(this.#rend); // EOF: the rest, maybe empty
-      if (r === -EAGAIN) return null;
-      throw timeoutError();
-    }
-  }
-
-  #takeLine(end: number): Uint8Array {
-    const line = copyOut(this.#rbuf, this.#rpos, end);
-    this.#consume(end - this.#rpos);
-    return line;
-  }
-
   /** @internal Registers a function called once when this socket closes (used by pollers). */
   _onClose(hook: (s: Socket) => void): void {
     (this.#closeHooks ??= new Set()).add(hook);
@@ -1690,41 +1117,6 @@ export class Socket {
   _offClose(hook: (s: Socket) => void): void {
     this.#closeHooks?.delete(hook);
   }
-
-  /** @internal Bytes buffered by readline/read, not yet returned. */
-  _buffered(): number {
-    return this.#rend - this.#rpos;
-  }
-}
-
-/**
- * The bytes `write(buf, off, max_len)` sends, as MicroPython's stream write:
- * `off` (default 0) past the end is the end; a negative `max_len` (or none)
- * is no limit.
- */
-function writeRange(bytes: Uint8Array, off: unknown, maxLen: unknown): Uint8Array {
-  const len = bytes.byteLength;
-  let start = 0, end = len;
-  if (off !== undefined) {
-    start = int(off, "off", 0, Number.MAX_SAFE_INTEGER);
-    if (start > len) start = len;
-  }
-  if (maxLen !== undefined) {
-    const m = int(maxLen, "max_len", -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-    if (m >= 0 && m < end - start) end = start + m;
-  }
-  return start === 0 && end === len ? bytes : bytes.subarray(start, end);
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
 }
 
 /**
@@ -1770,8 +1162,9 @@ export function socketpair(af: number = C.AF_UNIX, type: number = SOCK_STREAM, p
   type = int(type, "type");
   proto = int(proto, "proto");
   const sv = new Int32Array(2);
-  if (libc.socketpair(af, type | C.SOCK_CLOEXEC, proto, new Uint8Array(sv.buffer)) < 0) raiseErrno();
+  if (libc.socketpair(af, type | CLOEXEC_TYPE, proto, new Uint8Array(sv.buffer)) < 0) raiseErrno();
   let a: Socket | undefined;
+  adoptingNew = true;
   try {
     a = new Socket(af, type, proto, sv[0]);
     return [a, new Socket(af, type, proto, sv[1])];
@@ -1780,9 +1173,10 @@ export function socketpair(af: number = C.AF_UNIX, type: number = SOCK_STREAM, p
     else libc.close(sv[0]);
     libc.close(sv[1]);
     throw e;
+  } finally {
+    adoptingNew = false;
   }
 }
-
 /**
  * Adopts a duplicate of an open descriptor as a socket, as CPython's
  * `socket.fromfd()`: maps to `fcntl(fd, F_DUPFD_CLOEXEC)`, so `fd` itself

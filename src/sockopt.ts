@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { inet_pton } from "./address.ts";
+import { inet_pton } from "./address/mod.ts";
 import { int, surplus, typeName } from "./args.ts";
 import { C, L } from "./platform/mod.ts";
 

@@ -4,11 +4,12 @@ import assert from "node:assert/strict";
 import { unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import process from "node:process";
 import { test } from "node:test";
-import { libc } from "../ffi/libc.ts";
-import { libcPaths, openFirst } from "../ffi/open_libc.ts";
+import { backend } from "../ffi/backend.ts";
+import { libc, libcPaths } from "../ffi/libc.ts";
+import { openFirst } from "../ffi/open_first.ts";
 import { detectRuntime, runtime } from "../ffi/runtime.ts";
-import { MAX_IO, symbols } from "../ffi/symbols.ts";
 import * as usocket from "../mod.ts";
 import { now } from "../src/clock.ts";
 import { gc, isBun, runScript } from "./helpers.ts";
@@ -26,7 +27,7 @@ test("runtime detection: this runtime is found; any other is refused naming Deno
 test("libc not found: the error lists every path tried", () => {
   assert.throws(
     () =>
-      openFirst(() => {
+      openFirst(libcPaths, () => {
         throw new Error("cannot open");
       }),
     (e: unknown) => {
@@ -54,13 +55,38 @@ test("errno is read right after the failing call", () => {
   assert.equal(libc.errno(), usocket.errno.EAFNOSUPPORT);
 });
 
-test("symbol table: lengths are 32-bit (fast path) and one call is capped below 2 GiB", () => {
-  for (const name of ["send", "recv", "sendto", "recvfrom"] as const) {
-    assert.equal(symbols[name].parameters[2], "u32", `${name} len`);
-    assert.equal(symbols[name].result, "i32", `${name} result`);
-  }
-  assert.equal(symbols.poll.parameters[1], "u32");
-  assert.ok(MAX_IO < 2 ** 31);
+test("backend.open: a table of our own binds working functions, typed from the table", () => {
+  const own = backend.open(
+    {
+      // pid_t getpid(void);
+      getpid: { parameters: [], result: "i32" },
+      // size_t strlen(const char *s);   (declared u64: a BigInt result)
+      strlen: { parameters: ["buffer"], result: "u64" },
+    } as const,
+    libcPaths,
+  );
+  assert.equal(own.getpid(), process.pid);
+  assert.equal(own.strlen(new TextEncoder().encode("hello\0")), 5n);
+});
+
+test("backend.open: a symbol the library lacks fails at open, naming it and every path tried", () => {
+  assert.throws(
+    () => backend.open({ no_such_function_here: { parameters: [], result: "void" } } as const, libcPaths),
+    (e: unknown) => {
+      assert.ok(e instanceof Error);
+      assert.match(e.message, /no_such_function_here/);
+      for (const p of libcPaths) assert.ok(e.message.includes(p), `names ${p}`);
+      return true;
+    },
+  );
+});
+
+test("backend helpers: pointer and address round-trip, cstring reads library memory, NULL is null", () => {
+  const p = libc.cstring(0n);
+  assert.equal(p, null);
+  assert.equal(backend.address(backend.pointer(0n)), 0n);
+  assert.equal(backend.address(backend.pointer(0x1000n)), 0x1000n);
+  assert.equal(libc.strerror(usocket.errno.EBADF), "Bad file descriptor");
 });
 
 test("the timeout clock (clock_gettime through FFI) never goes back and keeps pace with performance.now()", async () => {

@@ -263,7 +263,7 @@ test("bytes: every mix of receive methods over readline's buffer gives back the 
       }
     }
     assert.equal(taken, total);
-    assert.equal(b._buffered(), 0);
+    assert.equal(b._pending(), 0);
     closeAll(a, b);
     assert.ok(Object.keys(counts).length >= 8, `${kind}: methods used ${JSON.stringify(counts)}`);
   }
@@ -282,7 +282,7 @@ test("bytes: MSG_PEEK then recv give the same bytes, from the kernel and from re
     const want = rest.length;
     assert.deepEqual(b.readline(), line);
     // what readline buffered beyond the line comes first, then the kernel's
-    const have = b._buffered();
+    const have = b._pending();
     const peek = b.recv(want, usocket.MSG_PEEK);
     assert.ok(peek.length >= 1 && peek.length <= want);
     if (have > 0) assert.equal(peek.length, Math.min(have, want), "buffered bytes are peeked first");
@@ -351,7 +351,7 @@ function splitRounds(a: Socket, b: Socket, lines: Uint8Array[], cuts: number[], 
     } else if (mode === "timeout" && partial) {
       assert.throws(() => b.readline(), (e) => e instanceof OSError && e.errno === errno.ETIMEDOUT);
     }
-    if (partial && mode !== "blocking") assert.equal(b._buffered(), cut - lineStart, `${label} cut ${cut}: kept`);
+    if (partial && mode !== "blocking") assert.equal(b._pending(), cut - lineStart, `${label} cut ${cut}: kept`);
     b.settimeout(5);
     a.sendall(input.subarray(cut));
     for (let i = complete; i < lines.length; i++) got.push(b.readline());
@@ -361,7 +361,7 @@ function splitRounds(a: Socket, b: Socket, lines: Uint8Array[], cuts: number[], 
         assert.fail(`${label} cut ${cut} (${mode}): line ${i} is ${g?.length} bytes, expected ${l.length}`);
       }
     }
-    assert.equal(b._buffered(), 0);
+    assert.equal(b._pending(), 0);
   }
 }
 

@@ -80,6 +80,78 @@ interface ErrorCase {
   usable?: (ctx: Ctx) => void;
 }
 
+test("fd: every way to get a socket gives a close-on-exec descriptor in the mode gettimeout() says", () => {
+  // Each row: how the socket is made, and the sockets to check. On macOS
+  // (no SOCK_CLOEXEC, no MSG_NOSIGNAL) each must also carry SO_NOSIGPIPE.
+  const made: Socket[] = [];
+  const keep = <T extends Socket[]>(...s: T): T => (made.push(...s), s);
+  const [srv] = keep(listener()[0]);
+  const addr = srv.getsockname();
+  const accepted = (mode: "blocking" | "non-blocking" | "timeout"): Socket[] => {
+    if (mode === "non-blocking") srv.setblocking(false);
+    if (mode === "timeout") srv.settimeout(5);
+    const c = usocket.socket();
+    c.connect(addr);
+    const pollIn = select.poll();
+    pollIn.register(srv, select.POLLIN);
+    pollIn.poll(5000);
+    pollIn.unregister(srv);
+    const [conn] = srv.accept();
+    srv.setblocking(true);
+    return keep(c, conn);
+  };
+  const rows: [string, () => Socket[], number | null][] = [
+    ["socket()", () => keep(usocket.socket()), null],
+    ["new Socket(AF_INET6, SOCK_DGRAM)", () => keep(new usocket.Socket(usocket.AF_INET6, usocket.SOCK_DGRAM)), null],
+    ["socketpair()", () => keep(...usocket.socketpair()), null],
+    ["socketpair(AF_UNIX, SOCK_DGRAM)", () => keep(...usocket.socketpair(usocket.AF_UNIX, usocket.SOCK_DGRAM)), null],
+    ["accept() on a blocking listener", () => accepted("blocking"), null],
+    ["accept() on a non-blocking listener", () => accepted("non-blocking"), null],
+    ["accept() on a listener with a timeout", () => accepted("timeout"), null],
+    ["fromfd()", () => keep(usocket.fromfd(srv.fileno(), usocket.AF_INET, usocket.SOCK_STREAM)), null],
+    ["create_connection()", () => {
+      const c = keep(usocket.create_connection(addr as usocket.IPv4Address));
+      keep(srv.accept()[0]);
+      return c;
+    }, null],
+    ["create_server()", () => keep(usocket.create_server(["127.0.0.1", 0])), null],
+  ];
+  if (C.SOCK_NONBLOCK !== 0) {
+    rows.push([
+      "socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK)",
+      () => keep(usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM | C.SOCK_NONBLOCK)),
+      0,
+    ]);
+    rows.push([
+      "socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK)",
+      () => keep(...usocket.socketpair(usocket.AF_UNIX, usocket.SOCK_STREAM | C.SOCK_NONBLOCK)),
+      0,
+    ]);
+  }
+  try {
+    for (const [label, make, timeout] of rows) {
+      const socks = make();
+      for (const s of socks) {
+        const fd = s.fileno();
+        const fdFlags = libc.fcntl(fd, C.F_GETFD, 0), flFlags = libc.fcntl(fd, C.F_GETFL, 0);
+        assert.ok(fdFlags >= 0 && flFlags >= 0, `${label}: fcntl`);
+        assert.ok((fdFlags & C.FD_CLOEXEC) !== 0, `${label}: FD_CLOEXEC`);
+        assert.equal(s.gettimeout(), timeout, `${label}: gettimeout()`);
+        assert.equal((flFlags & C.O_NONBLOCK) !== 0, s.gettimeout() === 0, `${label}: O_NONBLOCK as gettimeout() says`);
+        if (s.gettimeout() === null) {
+          const rcv = s.getsockopt(usocket.SOL_SOCKET, usocket.SO_RCVTIMEO, 16);
+          assert.ok(rcv.every((b) => b === 0), `${label}: no SO_RCVTIMEO inherited`);
+        }
+        if (C.MSG_NOSIGNAL === 0) {
+          assert.equal(s.getsockopt(usocket.SOL_SOCKET, C.SO_NOSIGPIPE), 1, `${label}: SO_NOSIGPIPE`);
+        }
+      }
+    }
+  } finally {
+    closeAll(...made);
+  }
+});
+
 test("fd: every error path of every function and method — count unchanged at once, socket usable", async () => {
   const start = await settledFdCount();
   const dir = mkdtempSync(join(tmpdir(), "usocket-rel-fd-"));

@@ -363,7 +363,7 @@ test("fuzz: 20 000 seeded random calls on real sockets — only TypeError/RangeE
     setblocking: () => [pick([true, false])],
     makefile: () => [pick(["rb", "wb", "rwb"])],
   };
-  const poller = select.poll<usocket.select.Pollable>();
+  const poller = select.poll<usocket.select.PollTarget>();
   const functions: [string, () => unknown][] = [
     ["socket", () => track(usocket.socket(arg() as number, arg() as number, arg() as number))],
     ["socketpair", () => track(usocket.socketpair(arg() as number, arg() as number))],

@@ -9,7 +9,7 @@ import { type EchoServerStats, serveEcho } from "../examples/poll_echo_server.ts
 import { libc } from "../ffi/libc.ts";
 import * as usocket from "../mod.ts";
 import { C, L } from "../src/platform/mod.ts";
-import { _buffering } from "../src/socket.ts";
+import { _pendingObjects } from "../src/pollable.ts";
 import { assertOSError, closeAll, execPath, isBun, listener, tcpPair, text } from "./helpers.ts";
 
 const { errno, select } = usocket;
@@ -17,7 +17,7 @@ const { POLLIN, POLLOUT, POLLERR, POLLHUP, POLLNVAL } = select;
 type Socket = usocket.Socket;
 
 /** poll() results as [fileno-or-int, revents] pairs, for readable failures. */
-function fmt(res: [usocket.select.Pollable, number][]): string {
+function fmt(res: [usocket.select.PollTarget, number][]): string {
   return JSON.stringify(res.map(([o, e]) => [typeof o === "number" ? o : String(o), e]));
 }
 
@@ -121,7 +121,7 @@ test("bytes buffered by readline() count as POLLIN (poll and select), without wa
   assert.deepEqual(p.poll(5000), [[conn, POLLIN]]);
   conn.settimeout(5);
   assert.equal(text(conn.readline()), "one\n");
-  assert.ok(conn._buffered() > 0, "the second line came in the same recv");
+  assert.ok(conn._pending() > 0, "the second line came in the same recv");
   const t0 = performance.now();
   assert.deepEqual(p.poll(5000), [[conn, POLLIN]], "kernel has nothing, the buffer has a line");
   assert.deepEqual(select.select([conn], [], [], 5), [[conn], [], []]);
@@ -136,11 +136,11 @@ test("bytes buffered by readline() count as POLLIN (poll and select), without wa
 });
 
 test("pollers skip readline buffers only while none holds bytes: the count stays exact over random reads", () => {
-  // Poll.poll() and select() look at readline buffers only when _buffering() > 0;
+  // Poll.poll() and select() look at readline buffers only when _pendingObjects() > 0;
   // a count that fell to 0 too early would make a poll wait on buffered data.
   let seed = 12345;
   const rand = (n: number) => (seed = (seed * 1103515245 + 12345) >>> 0) % n;
-  const base = _buffering();
+  const base = _pendingObjects();
   const pairs: Socket[][] = [];
   const p = select.poll<Socket>();
   const fresh = () => {
@@ -160,28 +160,28 @@ test("pollers skip readline buffers only while none holds bytes: the count stays
       let lines = "";
       for (let n = 1 + rand(4); n > 0; n--) lines += "x".repeat(rand(20)) + "\n";
       a.send(lines);
-    } else if (b._buffered() === 0 && select.select([b], [], [], 0)[0].length === 0) continue; // nothing to read
+    } else if (b._pending() === 0 && select.select([b], [], [], 0)[0].length === 0) continue; // nothing to read
     else if (op < 5) b.readline();
     else if (op === 5) b.recv(1 + rand(8), rand(2) ? usocket.MSG_PEEK : 0);
-    else if (op === 6) b.read(1 + rand(b._buffered() + 1));
+    else if (op === 6) b.read(1 + rand(b._pending() + 1));
     else if (op === 7) b.recv_into(buf, 1 + rand(8));
-    else if (op === 8) b.readinto(buf, Math.min(1 + rand(8), b._buffered() || 1));
+    else if (op === 8) b.readinto(buf, Math.min(1 + rand(8), b._pending() || 1));
     else {
       if (rand(2)) b.close();
       else usocket.fromfd(b.detach(), usocket.AF_UNIX, usocket.SOCK_STREAM).close();
       a.close();
       pairs[k] = fresh();
     }
-    const holding = pairs.filter(([, s]) => s._buffered() > 0);
+    const holding = pairs.filter(([, s]) => s._pending() > 0);
     if (holding.length > 0) held++;
-    assert.equal(_buffering() - base, holding.length, `after step ${step} (op ${op})`);
+    assert.equal(_pendingObjects() - base, holding.length, `after step ${step} (op ${op})`);
     // and a socket holding bytes is reported at once
     const ready = p.poll(0).filter(([, ev]) => ev & POLLIN).map(([s]) => s);
     for (const [, s] of holding) assert.ok(ready.includes(s), `step ${step}: buffered bytes not reported`);
   }
   for (const pair of pairs) closeAll(...pair);
   assert.ok(held > 500, `only ${held} steps had a socket holding bytes`);
-  assert.equal(_buffering(), base);
+  assert.equal(_pendingObjects(), base);
 });
 
 test("modify(): an unregistered object raises OSError(ENOENT); a registered one changes its mask", () => {

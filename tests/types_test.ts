@@ -3,7 +3,9 @@
 // check fails.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { libc } from "../ffi/libc.ts";
 import * as usocket from "../mod.ts";
+import { C, E, L } from "../src/platform/mod.ts";
 
 /** Never called: only type-checked. */
 function wrongCalls(s: usocket.Socket): void {
@@ -23,7 +25,31 @@ function wrongCalls(s: usocket.Socket): void {
   usocket.getaddrinfo("127.0.0.1", 80, "AF_INET");
   // @ts-expect-error socket() takes numbers
   usocket.socket("AF_INET");
+  // @ts-expect-error stream methods are typed too: write's offset is a number
+  s.write("x", "1", 2);
 }
+
+/** Never called: the FFI layer and the platform tables are typed from their tables. */
+function wrongInternals(fd: number, buf: Uint8Array): void {
+  // @ts-expect-error a misspelt libc function
+  libc.recvv(fd, buf, 1, 0);
+  // @ts-expect-error recv's length is a u32: a number, not a BigInt
+  libc.recv(fd, buf, 1n, 0);
+  // @ts-expect-error recv takes four arguments
+  libc.recv(fd, buf, 1);
+  // @ts-expect-error a misspelt constant
+  void C.SO_NOSIGPIPEE;
+  // @ts-expect-error a misspelt errno
+  void E.EAGAINN;
+  // @ts-expect-error a misspelt struct field
+  void L.sockaddr_in.sin_portt;
+}
+
+// The functions above are the test: `deno check` and `tsc -p
+// tsconfig.bun.json` (both part of `npm test`) fail if an @ts-expect-error
+// line is not an error. Referenced here only so that lint keeps them.
+void wrongCalls;
+void wrongInternals;
 
 test("types: results are precise (tuples, Uint8Array, number | null)", () => {
   const [a, b] = usocket.socketpair();
@@ -40,7 +66,6 @@ test("types: results are precise (tuples, Uint8Array, number | null)", () => {
   assert.equal(data.length, 1);
   assert.equal(got, null);
   assert.equal(typeof addr, "string");
-  assert.equal(typeof wrongCalls, "function");
   a.close();
   b.close();
 });

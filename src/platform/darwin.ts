@@ -47,6 +47,8 @@ export const darwin: PlatformTable = {
     SO_RCVLOWAT: 0x1004,
     SO_SNDLOWAT: 0x1003,
     SO_ACCEPTCONN: 2,
+    SO_PROTOCOL: 0, // not on macOS
+    SO_DOMAIN: 0, // not on macOS
     TCP_NODELAY: 1,
     TCP_MAXSEG: 2,
     TCP_KEEPIDLE: 0x10,
@@ -221,4 +223,9 @@ export const darwin: PlatformTable = {
     ip_mreq: { size: 8, imr_multiaddr: 0, imr_interface: 4 },
     ipv6_mreq: { size: 20, ipv6mr_multiaddr: 0, ipv6mr_interface: 16 },
   },
+  arch: {
+    x86_64: { epoll_event: null }, // no epoll: kqueue
+    aarch64: { epoll_event: null },
+  },
+  quirks: { socketTypeFlags: false, msgNosignal: false, acceptInheritsNonblock: true, abstractUnixNames: false },
 };

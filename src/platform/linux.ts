@@ -223,4 +223,10 @@ export const linux: PlatformTable = {
     ip_mreq: { size: 8, imr_multiaddr: 0, imr_interface: 4 },
     ipv6_mreq: { size: 20, ipv6mr_multiaddr: 0, ipv6mr_interface: 16 },
   },
+  arch: {
+    // struct epoll_event { uint32_t events; epoll_data_t data; }: __EPOLL_PACKED on x86_64 only
+    x86_64: { epoll_event: { size: 12, events: 0, data: 4 } },
+    aarch64: { epoll_event: { size: 16, events: 0, data: 8 } },
+  },
+  quirks: { socketTypeFlags: true, msgNosignal: true, acceptInheritsNonblock: false, abstractUnixNames: true },
 };

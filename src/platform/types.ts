@@ -1,10 +1,197 @@
 /**
  * The shape of a per-OS platform table: constant values, errno numbers,
- * getaddrinfo error codes and the C struct layouts this module reads and
- * writes. `tools/probe.c` prints the same shape from the system headers.
+ * getaddrinfo error codes, the C struct layouts this module reads and
+ * writes, and the OS's quirks. `tools/probe.c` prints the numbers from the
+ * system headers. Every key is a union member: a misspelt name
+ * (`C.SO_NOSIGPIPEE`) does not compile, and a table that misses one or adds
+ * one does not either.
  *
  * @module
  */
+
+/** The socket, option, message, poll and fcntl constants each table holds. */
+export type ConstantName =
+  | "AF_UNSPEC"
+  | "AF_UNIX"
+  | "AF_INET"
+  | "AF_INET6"
+  | "SOCK_STREAM"
+  | "SOCK_DGRAM"
+  | "SOCK_RAW"
+  | "SOCK_SEQPACKET"
+  | "SOCK_NONBLOCK"
+  | "SOCK_CLOEXEC"
+  | "IPPROTO_IP"
+  | "IPPROTO_ICMP"
+  | "IPPROTO_TCP"
+  | "IPPROTO_UDP"
+  | "IPPROTO_IPV6"
+  | "IPPROTO_ICMPV6"
+  | "IPPROTO_RAW"
+  | "SOL_SOCKET"
+  | "SO_DEBUG"
+  | "SO_REUSEADDR"
+  | "SO_TYPE"
+  | "SO_ERROR"
+  | "SO_DONTROUTE"
+  | "SO_BROADCAST"
+  | "SO_SNDBUF"
+  | "SO_RCVBUF"
+  | "SO_KEEPALIVE"
+  | "SO_OOBINLINE"
+  | "SO_LINGER"
+  | "SO_REUSEPORT"
+  | "SO_RCVTIMEO"
+  | "SO_SNDTIMEO"
+  | "SO_RCVLOWAT"
+  | "SO_SNDLOWAT"
+  | "SO_ACCEPTCONN"
+  | "SO_PROTOCOL"
+  | "SO_DOMAIN"
+  | "TCP_NODELAY"
+  | "TCP_MAXSEG"
+  | "TCP_KEEPIDLE"
+  | "TCP_KEEPINTVL"
+  | "TCP_KEEPCNT"
+  | "IP_TOS"
+  | "IP_TTL"
+  | "IP_MULTICAST_IF"
+  | "IP_MULTICAST_TTL"
+  | "IP_MULTICAST_LOOP"
+  | "IP_ADD_MEMBERSHIP"
+  | "IP_DROP_MEMBERSHIP"
+  | "IPV6_UNICAST_HOPS"
+  | "IPV6_MULTICAST_IF"
+  | "IPV6_MULTICAST_HOPS"
+  | "IPV6_MULTICAST_LOOP"
+  | "IPV6_JOIN_GROUP"
+  | "IPV6_LEAVE_GROUP"
+  | "IPV6_V6ONLY"
+  | "MSG_OOB"
+  | "MSG_PEEK"
+  | "MSG_DONTROUTE"
+  | "MSG_TRUNC"
+  | "MSG_DONTWAIT"
+  | "MSG_WAITALL"
+  | "MSG_NOSIGNAL"
+  | "SHUT_RD"
+  | "SHUT_WR"
+  | "SHUT_RDWR"
+  | "AI_PASSIVE"
+  | "AI_CANONNAME"
+  | "AI_NUMERICHOST"
+  | "AI_V4MAPPED"
+  | "AI_ALL"
+  | "AI_ADDRCONFIG"
+  | "AI_NUMERICSERV"
+  | "POLLIN"
+  | "POLLPRI"
+  | "POLLOUT"
+  | "POLLERR"
+  | "POLLHUP"
+  | "POLLNVAL"
+  | "F_GETFD"
+  | "F_SETFD"
+  | "F_GETFL"
+  | "F_SETFL"
+  | "FD_CLOEXEC"
+  | "F_DUPFD_CLOEXEC"
+  | "O_NONBLOCK"
+  | "CLOCK_MONOTONIC"
+  | "INET_ADDRSTRLEN"
+  | "INET6_ADDRSTRLEN"
+  | "SO_NOSIGPIPE";
+
+/** The errno names each table holds. */
+export type ErrnoName =
+  | "EPERM"
+  | "ENOENT"
+  | "ESRCH"
+  | "EINTR"
+  | "EIO"
+  | "ENXIO"
+  | "E2BIG"
+  | "ENOEXEC"
+  | "EBADF"
+  | "ECHILD"
+  | "EAGAIN"
+  | "ENOMEM"
+  | "EACCES"
+  | "EFAULT"
+  | "EBUSY"
+  | "EEXIST"
+  | "EXDEV"
+  | "ENODEV"
+  | "ENOTDIR"
+  | "EISDIR"
+  | "EINVAL"
+  | "ENFILE"
+  | "EMFILE"
+  | "ENOTTY"
+  | "EFBIG"
+  | "ENOSPC"
+  | "ESPIPE"
+  | "EROFS"
+  | "EMLINK"
+  | "EPIPE"
+  | "EDOM"
+  | "ERANGE"
+  | "EDEADLK"
+  | "ENAMETOOLONG"
+  | "ENOLCK"
+  | "ENOSYS"
+  | "ENOTEMPTY"
+  | "ELOOP"
+  | "ENOMSG"
+  | "ENODATA"
+  | "EPROTO"
+  | "EBADMSG"
+  | "EOVERFLOW"
+  | "EILSEQ"
+  | "ENOTSOCK"
+  | "EDESTADDRREQ"
+  | "EMSGSIZE"
+  | "EPROTOTYPE"
+  | "ENOPROTOOPT"
+  | "EPROTONOSUPPORT"
+  | "ESOCKTNOSUPPORT"
+  | "EOPNOTSUPP"
+  | "EPFNOSUPPORT"
+  | "EAFNOSUPPORT"
+  | "EADDRINUSE"
+  | "EADDRNOTAVAIL"
+  | "ENETDOWN"
+  | "ENETUNREACH"
+  | "ENETRESET"
+  | "ECONNABORTED"
+  | "ECONNRESET"
+  | "ENOBUFS"
+  | "EISCONN"
+  | "ENOTCONN"
+  | "ESHUTDOWN"
+  | "ETOOMANYREFS"
+  | "ETIMEDOUT"
+  | "ECONNREFUSED"
+  | "EHOSTDOWN"
+  | "EHOSTUNREACH"
+  | "EALREADY"
+  | "EINPROGRESS"
+  | "ESTALE"
+  | "EDQUOT"
+  | "ECANCELED";
+
+/** The getaddrinfo error names (`EAI_*`) each table holds. */
+export type EaiName =
+  | "EAI_BADFLAGS"
+  | "EAI_NONAME"
+  | "EAI_AGAIN"
+  | "EAI_FAIL"
+  | "EAI_FAMILY"
+  | "EAI_SOCKTYPE"
+  | "EAI_SERVICE"
+  | "EAI_MEMORY"
+  | "EAI_SYSTEM"
+  | "EAI_OVERFLOW";
 
 /** Byte offsets (and sizes) of the C structs this module builds or reads. */
 export interface Layouts {
@@ -39,6 +226,38 @@ export interface Layouts {
   ipv6_mreq: { size: number; ipv6mr_multiaddr: number; ipv6mr_interface: number };
 }
 
+/** Layouts that differ between CPU architectures of one OS. */
+export interface ArchLayouts {
+  /** Linux's `struct epoll_event` (packed on x86_64: 12 bytes; 16 on aarch64); `null` where there is no epoll. */
+  epoll_event: { size: number; events: number; data: number } | null;
+}
+
+/** The CPU architectures with layouts, as Deno names them. */
+export type ArchName = "x86_64" | "aarch64";
+
+/**
+ * What an OS does differently, by name, so that code tests the quirk and
+ * not a sentinel value (`SOCK_CLOEXEC === 0` standing for macOS).
+ */
+export interface Quirks {
+  /**
+   * `socket(2)`, `socketpair(2)` and `accept4(2)` take `SOCK_CLOEXEC` and
+   * `SOCK_NONBLOCK` in the type (Linux). Without them (macOS) every new
+   * descriptor gets `FD_CLOEXEC` through `fcntl(2)` afterwards.
+   */
+  socketTypeFlags: boolean;
+  /**
+   * `send(2)` takes `MSG_NOSIGNAL` (Linux). Without it (macOS) every new
+   * socket gets `SO_NOSIGPIPE` instead, so a write to a closed peer raises
+   * EPIPE rather than killing the process.
+   */
+  msgNosignal: boolean;
+  /** `accept(2)` gives the new socket the listener's `O_NONBLOCK` (macOS, BSD; not Linux's `accept4`). */
+  acceptInheritsNonblock: boolean;
+  /** AF_UNIX has an abstract namespace: a name that starts with NUL is no file (Linux). */
+  abstractUnixNames: boolean;
+}
+
 /** One OS's table. */
 export interface PlatformTable {
   /** `"linux"` or `"darwin"`. */
@@ -46,11 +265,15 @@ export interface PlatformTable {
   /** True when a probe run on that OS confirmed every number below. */
   verified: boolean;
   /** Socket, option, message, poll and fcntl constants. */
-  constants: Record<string, number>;
+  constants: Readonly<Record<ConstantName, number>>;
   /** errno names to numbers. */
-  errno: Record<string, number>;
+  errno: Readonly<Record<ErrnoName, number>>;
   /** getaddrinfo error names (EAI_*) to the codes libc returns. */
-  eai: Record<string, number>;
-  /** C struct layouts. */
+  eai: Readonly<Record<EaiName, number>>;
+  /** C struct layouts (the same on every architecture). */
   layout: Layouts;
+  /** C struct layouts per architecture. */
+  arch: Readonly<Record<ArchName, ArchLayouts>>;
+  /** What the OS does differently. */
+  quirks: Quirks;
 }

@@ -13,50 +13,23 @@
 import process from "node:process";
 import * as usocket from "../../mod.ts";
 
+import { backend } from "../../ffi/backend.ts";
+import { libcPaths } from "../../ffi/libc.ts";
+
 const SIGPIPE = 13;
-const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 
-interface Raw {
-  /** signal(SIGPIPE, SIG_DFL) */
-  defaultSigpipe(): void;
-  /** send(2) with flags 0: no MSG_NOSIGNAL. */
-  rawSend(fd: number, data: Uint8Array): number;
-}
-
-interface BunFfi {
-  dlopen(
-    path: string,
-    symbols: Record<string, { args: string[]; returns: string }>,
-  ): { symbols: Record<string, (...args: unknown[]) => unknown> };
-}
-
-async function openRaw(): Promise<Raw> {
-  if (isBun) {
-    const ffi = (await import("bun:" + "ffi")) as BunFfi;
-    const lib = ffi.dlopen("libc.so.6", {
-      signal: { args: ["i32", "ptr"], returns: "ptr" },
-      send: { args: ["i32", "ptr", "u64", "i32"], returns: "i64" },
-    });
-    return {
-      defaultSigpipe: () => void lib.symbols.signal(SIGPIPE, null),
-      rawSend: (fd, data) => Number(lib.symbols.send(fd, data, data.length, 0)),
-    };
-  }
-  const lib = Deno.dlopen(
-    "libc.so.6",
-    {
-      signal: { parameters: ["i32", "pointer"], result: "pointer" },
-      send: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
-    } as const,
-  );
-  return {
-    defaultSigpipe: () => void lib.symbols.signal(SIGPIPE, null),
-    rawSend: (fd, data) => Number(lib.symbols.send(fd, data as Uint8Array<ArrayBuffer>, BigInt(data.length), 0)),
-  };
-}
-
-const raw = await openRaw();
-raw.defaultSigpipe();
+// Two libc functions the module itself never calls, opened through the
+// module's own backend (Deno.dlopen or bun:ffi).
+const raw = backend.open(
+  {
+    // sighandler_t signal(int signum, sighandler_t handler);   (SIG_DFL is NULL)
+    signal: { parameters: ["i32", "pointer"], result: "pointer" },
+    // ssize_t send(int sockfd, const void *buf, size_t len, int flags);
+    send: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
+  } as const,
+  libcPaths,
+);
+raw.signal(SIGPIPE, null);
 
 /** A TCP pair over loopback whose far end is closed, and the near end has seen it. */
 function deadTcp(): usocket.Socket {
@@ -75,7 +48,7 @@ if (process.argv.includes("control")) {
   const c = deadTcp();
   c.shutdown(usocket.SHUT_WR);
   console.log("control: raw send(2) without MSG_NOSIGNAL");
-  raw.rawSend(c.fileno(), new Uint8Array([1]));
+  raw.send(c.fileno(), new Uint8Array([1]), 1, 0); // flags 0: no MSG_NOSIGNAL
   console.log("control: still alive (SIGPIPE was not delivered)");
   process.exit(3);
 }

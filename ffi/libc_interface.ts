@@ -1,0 +1,39 @@
+/**
+ * The runtime-neutral `Libc` interface: libc as the socket layer sees it.
+ * Its functions are typed from the symbol table (`symbols.ts`), so a call of
+ * a symbol the table lacks, or with the wrong argument types, does not
+ * compile; the few that return C strings or pointers are wrapped.
+ *
+ * @module
+ */
+import type { linuxSymbols, symbols } from "./symbols.ts";
+import type { Bound } from "./types.ts";
+
+type Raw = Bound<typeof symbols>;
+
+/** The table's functions that `Libc` wraps (their results are C strings or pointers). */
+type Wrapped = "freeaddrinfo" | "gai_strerror" | "strerror" | "inet_ntop";
+
+/**
+ * libc for this runtime. Names and argument order are C's. Every function
+ * but those documented here is the runtime's own foreign function,
+ * unwrapped: calling `libc.recv(...)` is one FFI call.
+ */
+export interface Libc extends Omit<Raw, Wrapped> {
+  /** `accept4(2)`: Linux only; `undefined` elsewhere. */
+  readonly accept4?: Bound<typeof linuxSymbols>["accept4"];
+  /** The calling thread's `errno`. Read it right after the failing call. */
+  errno(): number;
+  /** `freeaddrinfo(3)` on an address read from getaddrinfo's `res`. */
+  freeaddrinfo(res: bigint): void;
+  /** `gai_strerror(3)` as a string. */
+  gai_strerror(code: number): string;
+  /** `strerror(3)` as a string. */
+  strerror(errnum: number): string;
+  /** `inet_ntop(3)`; true when it wrote a string into `dst`. */
+  inet_ntop(af: number, src: Uint8Array, dst: Uint8Array, size: number): boolean;
+  /** Copies `length` bytes of libc memory at `address` into a new array. */
+  peek(address: bigint, length: number): Uint8Array;
+  /** Reads the NUL-terminated string at `address` (`null` for address 0). */
+  cstring(address: bigint): string | null;
+}

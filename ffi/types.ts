@@ -1,0 +1,95 @@
+/**
+ * The runtime-neutral FFI vocabulary: how a symbol table is written, the
+ * function types a table binds to, and what a backend (`deno.ts`, `bun.ts`)
+ * provides. Types only: importing this file loads nothing.
+ *
+ * @module
+ */
+
+/**
+ * A parameter or result type:
+ * - `i32` / `u32`: 32-bit integers as JS numbers; both runtimes call these on
+ *   their fast path. Never pass -0: Deno's FFI refuses it for an integer
+ *   (`int()` in `src/args.ts` turns a caller's -0 into 0; computed values are
+ *   kept off it where they are computed);
+ * - `i64` / `u64`: 64-bit integers as BigInts (a JS number there takes Deno's
+ *   slow path; OpenSSL's `long` is one);
+ * - `buffer`: caller memory, a `Uint8Array` (or `null` for NULL);
+ * - `pointer`: an opaque address from the library ({@linkcode Pointer});
+ * - `void`: no result.
+ */
+export type NativeType = "i32" | "u32" | "i64" | "u64" | "buffer" | "pointer" | "void";
+
+/** One foreign function: its parameter types and its result type. */
+export interface SymbolSpec {
+  readonly parameters: readonly NativeType[];
+  readonly result: NativeType;
+}
+
+/** A library's functions by C name. */
+export type SymbolTable = Readonly<Record<string, SymbolSpec>>;
+
+declare const pointerBrand: unique symbol;
+
+/**
+ * An address returned by a library, as the backend represents it (Deno: a
+ * pointer object, Bun: a number); `null` is NULL on both. Only passed back to
+ * the library or to {@linkcode Backend} helpers, never inspected.
+ */
+export type Pointer = { readonly [pointerBrand]: true } | null;
+
+/** The JS type of a parameter of native type `T`. */
+export type ParameterType<T extends NativeType> = T extends "i32" | "u32" ? number
+  : T extends "i64" | "u64" ? bigint
+  : T extends "buffer" ? Uint8Array | null
+  : T extends "pointer" ? Pointer
+  : never;
+
+/** The JS type of a result of native type `T`. */
+export type ResultType<T extends NativeType> = T extends "i32" | "u32" ? number
+  : T extends "i64" | "u64" ? bigint
+  : T extends "pointer" ? Pointer
+  : T extends "void" ? void
+  : never;
+
+/** The JS argument types of a parameter list (a mapped tuple: its length is checked too). */
+export type ParameterTypes<P extends readonly NativeType[]> = {
+  -readonly [I in keyof P]: P[I] extends NativeType ? ParameterType<P[I]> : never;
+};
+
+/** The function a {@linkcode SymbolSpec} binds to. */
+export type BoundFunction<S extends SymbolSpec> = (...args: ParameterTypes<S["parameters"]>) => ResultType<S["result"]>;
+
+/** Every function of a table, typed from it: a misspelt or missing symbol does not compile. */
+export type Bound<T extends SymbolTable> = { readonly [K in keyof T]: BoundFunction<T[K]> };
+
+/**
+ * What each runtime's FFI backend gives the rest of the module. The bound
+ * functions are the runtime's own foreign functions, unwrapped (one FFI call
+ * each); the helpers below read library memory.
+ */
+export interface Backend {
+  /**
+   * Opens the first of `paths` that loads (Deno: `Deno.dlopen`, Bun:
+   * `bun:ffi`'s `dlopen`) with every function of `table`. Throws an error that
+   * lists each path tried and why it failed, or says to pass Deno's
+   * `--allow-ffi`.
+   */
+  open<T extends SymbolTable>(table: T, paths: readonly string[]): Bound<T>;
+  /** A function reading the 32-bit integer at `p`, a fixed address (errno's). */
+  int32At(p: Pointer): () => number;
+  /** The numeric address of `p` (0n for NULL). */
+  address(p: Pointer): bigint;
+  /** The pointer for a numeric address (NULL for 0n). */
+  pointer(address: bigint): Pointer;
+  /** A copy of `length` bytes of library memory at `address`. */
+  peek(address: bigint, length: number): Uint8Array;
+  /** The NUL-terminated UTF-8 string at `p`, or `null` for NULL. */
+  cstring(p: Pointer): string | null;
+  /**
+   * Received results up to this many bytes are cheapest as a new
+   * `Uint8Array` (JavaScriptCore: 8 ns for 64 B), longer ones as views of a
+   * shared arena (V8: an ArrayBuffer costs ~200 ns, a view ~20 ns). 0: always a view.
+   */
+  readonly freshArrayMax: number;
+}
