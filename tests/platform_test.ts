@@ -7,11 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { platform } from "../src/platform/mod.ts";
+import { archName, platform } from "../src/platform/mod.ts";
 
 const probeSource = fileURLToPath(new URL("../tools/probe.c", import.meta.url));
 const sections = ["constants", "errno", "eai", "layout"] as const;
-type Probed = Record<(typeof sections)[number], Record<string, unknown>>;
+type Probed = Record<(typeof sections)[number] | "arch", Record<string, unknown>>;
 
 function hasCompiler(): boolean {
   const r = spawnSync("cc", ["--version"], { timeout: 30000 });
@@ -80,4 +80,17 @@ test("the table says whether it was verified on its OS", () => {
   if (!matched) {
     assert.equal(platform.verified, false, "macOS values are unverified until the probe matches them");
   }
+});
+
+test("per-CPU layouts (struct epoll_event) match the headers for this CPU", (t) => {
+  if (platform.os !== "linux") {
+    t.skip(`the ${platform.os} table is not compared here`);
+    return;
+  }
+  const probed = probe();
+  if (probed === null) {
+    t.skip("no C compiler (cc): the table is not checked on this machine");
+    return;
+  }
+  assert.deepEqual(probed.arch, platform.arch[archName], `platform.arch.${archName} differs from the headers`);
 });

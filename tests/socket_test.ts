@@ -1,12 +1,18 @@
-// Socket methods and the semantics of issue 2 §4, on real loopback sockets.
+// Socket methods on real loopback sockets: creation, addresses, send/recv and
+// their flags, blocking modes and timeouts. The stream methods are
+// stream_test.ts's contract; options are options_test.ts.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { test } from "node:test";
 import * as usocket from "../mod.ts";
 import usocketDefault from "../mod.ts";
 import {
   assertOSError,
   closeAll,
+  execPath,
   fdCount,
+  isBun,
   listener,
   nextMessage,
   portOf,
@@ -19,6 +25,8 @@ import {
 } from "./helpers.ts";
 
 const { errno, OSError } = usocket;
+const peer = (name: string) => new URL(`./peers/${name}`, import.meta.url).pathname;
+const denoRun = ["run", "--allow-ffi", "--allow-read", "--allow-env"];
 
 test("module: namespace and default export read like the seeds", () => {
   assert.equal(usocketDefault.socket, usocket.socket);
@@ -225,14 +233,12 @@ test("UDP: repeated sendto to one tuple and to a changed tuple go to the right p
   closeAll(a, b, c, x);
 });
 
-test("recv: EOF gives an empty Uint8Array; readinto 0; readline empty; read empty", () => {
+test("recv: EOF gives an empty Uint8Array, recv_into 0, recvfrom empty bytes", () => {
   const [cli, conn] = tcpPair();
   cli.close();
   assert.equal(conn.recv(10).length, 0);
-  assert.equal(conn.readinto(new Uint8Array(4)), 0);
-  assert.equal(conn.readline()!.length, 0);
-  assert.equal(conn.read()!.length, 0);
-  assert.equal(conn.read(5)!.length, 0);
+  assert.equal(conn.recv_into(new Uint8Array(4)), 0);
+  assert.equal(conn.recvfrom(10)[0].length, 0);
   conn.close();
 });
 
@@ -298,61 +304,11 @@ test("non-blocking with nothing ready: recv/recvfrom/send/accept raise EAGAIN, c
   closeAll(cli, conn, srv, u, c);
 });
 
-test("non-blocking stream methods: read/readinto/write return null, or what they got", () => {
+test("non-blocking sendall that cannot send everything raises EAGAIN", () => {
   const [cli, conn] = tcpPair();
-  conn.setblocking(false);
-  assert.equal(conn.read(10), null);
-  assert.equal(conn.read(), null);
-  assert.equal(conn.readinto(new Uint8Array(10)), null);
-  assert.equal(conn.readline(), null);
-  cli.sendall("abc");
-  waitReadable(conn);
-  assert.equal(text(conn.read(10)), "abc", "what it got");
-  cli.sendall("xyz");
-  waitReadable(conn);
-  const buf = new Uint8Array(10);
-  assert.equal(conn.readinto(buf), 3);
-  assert.equal(text(buf.subarray(0, 3)), "xyz");
-  // write: fill up the buffer, then write returns a short count and finally null
   cli.setblocking(false);
-  const big = new Uint8Array(1 << 20);
-  let sawNull = false, sawShort = false;
-  for (let i = 0; i < 1000 && !sawNull; i++) {
-    const n = cli.write(big);
-    if (n === null) sawNull = true;
-    else if (n < big.length) sawShort = true;
-  }
-  assert.ok(sawNull, "write returned null once the buffer was full");
-  assert.ok(sawShort, "a short write returned its count");
-  assertOSError(() => cli.sendall(big), errno.EAGAIN, "non-blocking sendall that cannot send everything");
+  assertOSError(() => cli.sendall(new Uint8Array(64 << 20)), errno.EAGAIN);
   closeAll(cli, conn);
-});
-
-/** Waits (bounded) until a non-blocking peer has data, by peeking with a timeout. */
-function waitReadable(s: usocket.Socket): void {
-  const t = s.gettimeout();
-  s.settimeout(2);
-  s.recv(1, usocket.MSG_PEEK);
-  s.settimeout(t);
-}
-
-test("non-blocking readline: a whole line or null; a partial line stays buffered", () => {
-  const [cli, conn] = tcpPair();
-  conn.setblocking(false);
-  cli.sendall("par");
-  waitReadable(conn);
-  assert.equal(conn.readline(), null);
-  cli.sendall("tial\nnext");
-  conn.settimeout(2);
-  conn.recv(1, usocket.MSG_PEEK); // data has arrived
-  conn.setblocking(false);
-  assert.equal(text(conn.readline()), "partial\n");
-  assert.equal(conn.readline(), null, "'next' has no newline yet");
-  cli.close();
-  conn.settimeout(2);
-  assert.equal(text(conn.readline()), "next", "EOF ends the last line");
-  assert.equal(conn.readline()!.length, 0);
-  conn.close();
 });
 
 test("buffered bytes from readline are served first by recv, recvfrom, read, readinto, recv_into", () => {
@@ -372,27 +328,6 @@ test("buffered bytes from readline are served first by recv, recvfrom, read, rea
   cli.sendall("tail");
   assert.equal(text(conn.recv(10)), "tail");
   closeAll(cli, conn);
-});
-
-test("readline: no byte lost or reordered across every split of the input", () => {
-  const input = "a\nbb\n\nccc\ndddd";
-  for (let cut = 0; cut <= input.length; cut++) {
-    const [cli, conn] = tcpPair();
-    conn.settimeout(5);
-    cli.sendall(input.slice(0, cut));
-    const lines: string[] = [];
-    // read one line while the second half is not yet sent, when possible
-    if (input.slice(0, cut).includes("\n")) lines.push(text(conn.readline())!);
-    cli.sendall(input.slice(cut));
-    cli.close();
-    for (let i = 0; i < 10; i++) {
-      const l = text(conn.readline())!;
-      if (l === "") break;
-      lines.push(l);
-    }
-    assert.deepEqual(lines, ["a\n", "bb\n", "\n", "ccc\n", "dddd"], `cut at ${cut}`);
-    conn.close();
-  }
 });
 
 test("makefile: rb/wb/rwb return the socket itself; closing the file closes the socket", () => {
@@ -550,16 +485,6 @@ test("blocking streams make no short reads or writes: 8 MiB through a worker ech
   w.terminate();
 });
 
-test("read(n) loops until n bytes; read() reads to EOF", () => {
-  const [cli, conn] = tcpPair();
-  for (let i = 0; i < 5; i++) cli.sendall(`chunk${i};`);
-  cli.sendall("end");
-  cli.close();
-  assert.equal(text(conn.read(7)), "chunk0;");
-  assert.equal(text(conn.read()), "chunk1;chunk2;chunk3;chunk4;end");
-  conn.close();
-});
-
 test("EPIPE: writing to a closed peer raises OSError(ECONNRESET or EPIPE), then EPIPE", () => {
   // That the process survives SIGPIPE is the child-process test in
   // faults_test.ts: the runtimes start with SIGPIPE ignored.
@@ -574,18 +499,6 @@ test("EPIPE: writing to a closed peer raises OSError(ECONNRESET or EPIPE), then 
   assert.ok(code === errno.EPIPE || code === errno.ECONNRESET, `errno ${code}`);
   assertOSError(() => cli.send("more"), errno.EPIPE, "send after the reset");
   cli.close();
-});
-
-test("setsockopt with ints, booleans and bytes; getsockopt round trip", () => {
-  const s = usocket.socket();
-  s.setsockopt(usocket.SOL_SOCKET, usocket.SO_REUSEADDR, 1);
-  assert.equal(s.getsockopt(usocket.SOL_SOCKET, usocket.SO_REUSEADDR), 1);
-  s.setsockopt(usocket.IPPROTO_TCP, usocket.TCP_NODELAY, true);
-  assert.equal(s.getsockopt(usocket.IPPROTO_TCP, usocket.TCP_NODELAY), 1);
-  s.setsockopt(usocket.SOL_SOCKET, usocket.SO_KEEPALIVE, new Uint8Array(new Int32Array([1]).buffer));
-  assert.equal(s.getsockopt(usocket.SOL_SOCKET, usocket.SO_KEEPALIVE), 1);
-  assertOSError(() => s.setsockopt(usocket.SOL_SOCKET, 9999, 1), errno.ENOPROTOOPT);
-  s.close();
 });
 
 test("descriptors: no fd leaks over socket/close cycles and failed connects", async () => {
@@ -667,28 +580,230 @@ test("pooled small results stay intact across many receives, and a transferred p
   closeAll(a, b);
 });
 
-test("timeouts live in the descriptor (SO_RCVTIMEO/SO_SNDTIMEO); blocking mode and accepted sockets have none", () => {
-  const zero = new Uint8Array(16);
-  const [srv, port] = listener();
-  srv.settimeout(2.5);
-  const tv = srv.getsockopt(usocket.SOL_SOCKET, usocket.SO_RCVTIMEO, 16);
-  const dv = new DataView(tv.buffer, tv.byteOffset);
-  // armed short of the 2.5 s (7/8 less 25 ms: the timer wheel fires late), the kernel rounds to its tick
-  const armed = dv.getInt32(0, true) + dv.getInt32(8, true) / 1e6;
-  assert.ok(armed >= 2.1625 && armed < 2.2, `SO_RCVTIMEO ${armed} s for settimeout(2.5)`);
-  const cli = usocket.socket();
-  cli.connect(["127.0.0.1", port]);
-  const [conn] = srv.accept();
-  assert.deepEqual(
-    conn.getsockopt(usocket.SOL_SOCKET, usocket.SO_RCVTIMEO, 16),
-    zero,
-    "accepted: no inherited timeout",
+test("shutdown(SHUT_WR): the peer reads EOF while the other direction still works", () => {
+  const [cli, conn] = tcpPair();
+  cli.sendall("last words");
+  cli.shutdown(usocket.SHUT_WR);
+  conn.settimeout(2);
+  assert.equal(text(conn.read()), "last words");
+  conn.sendall("reply");
+  cli.settimeout(2);
+  assert.equal(text(cli.recv(10)), "reply");
+  assert.throws(() => cli.shutdown(7), RangeError);
+  closeAll(cli, conn);
+});
+
+test("family, type and proto are read-only properties", () => {
+  const s = usocket.socket(usocket.AF_INET6, usocket.SOCK_DGRAM, usocket.IPPROTO_UDP);
+  assert.deepEqual([s.family, s.type, s.proto], [usocket.AF_INET6, usocket.SOCK_DGRAM, usocket.IPPROTO_UDP]);
+  assert.throws(() => ((s as unknown as { family: number }).family = 1), TypeError);
+  s.close();
+});
+
+test("AF_UNIX datagram sockets with paths and abstract names; addresses come back as strings", () => {
+  const tag = Math.random().toString(36).slice(2);
+  const pa = `/tmp/usocket_${tag}_a.sock`, pb = `\0usocket_${tag}_b`;
+  const a = usocket.socket(usocket.AF_UNIX, usocket.SOCK_DGRAM);
+  const b = usocket.socket(usocket.AF_UNIX, usocket.SOCK_DGRAM);
+  a.bind(pa);
+  b.bind(pb);
+  assert.equal(a.sendto("to b", pb), 4);
+  const [d1, from1] = b.recvfrom(100);
+  assert.equal(text(d1), "to b");
+  assert.equal(from1, pa);
+  b.sendto("to a", pa);
+  const [d2, from2] = a.recvfrom(100);
+  assert.equal(text(d2), "to a");
+  assert.equal(from2, pb);
+  closeAll(a, b);
+  rmSync(pa, { force: true });
+});
+
+test("socketpair: stream and datagram, both directions", () => {
+  const [a, b] = usocket.socketpair();
+  a.sendall("ab");
+  b.sendall("ba");
+  assert.equal(text(b.recv(10)), "ab");
+  assert.equal(text(a.recv(10)), "ba");
+  closeAll(a, b);
+  const [x, y] = usocket.socketpair(usocket.AF_UNIX, usocket.SOCK_DGRAM);
+  x.send("one");
+  x.send("two");
+  assert.equal(text(y.recv(100)), "one", "datagram boundaries kept");
+  assert.equal(text(y.recv(100)), "two");
+  closeAll(x, y);
+});
+
+test("flags: MSG_PEEK, MSG_DONTWAIT and MSG_WAITALL on recv and recvfrom", () => {
+  const [cli, conn] = tcpPair();
+  assert.throws(
+    () => conn.recv(10, usocket.MSG_DONTWAIT),
+    (e: unknown) => (e as usocket.OSError).errno === errno.EAGAIN,
   );
-  assert.deepEqual(conn.getsockopt(usocket.SOL_SOCKET, usocket.SO_SNDTIMEO, 16), zero);
-  srv.settimeout(null);
-  assert.deepEqual(srv.getsockopt(usocket.SOL_SOCKET, usocket.SO_RCVTIMEO, 16), zero, "settimeout(null) clears it");
-  // a tiny timeout still times out rather than meaning "forever"
-  conn.settimeout(0.0000001);
-  assertOSError(() => conn.recv(1), errno.ETIMEDOUT, "tiny timeout");
-  closeAll(cli, conn, srv);
+  assert.equal(conn.gettimeout(), null, "MSG_DONTWAIT does not change the socket's mode");
+  cli.sendall("0123456789");
+  conn.settimeout(2);
+  assert.equal(text(conn.recv(3, usocket.MSG_PEEK)), "012");
+  assert.equal(text(conn.recv(10, usocket.MSG_WAITALL)), "0123456789");
+  const [u1, u2] = udpPair();
+  u1.sendto("dgram", u2.getsockname());
+  u2.settimeout(2);
+  const [peek, from] = u2.recvfrom(10, usocket.MSG_PEEK);
+  assert.equal(text(peek), "dgram");
+  assert.deepEqual(from, u1.getsockname());
+  assert.equal(text(u2.recvfrom(10)[0]), "dgram");
+  assert.throws(
+    () => u2.recvfrom(10, usocket.MSG_DONTWAIT),
+    (e: unknown) => (e as usocket.OSError).errno === errno.EAGAIN,
+  );
+  closeAll(cli, conn, u1, u2);
+});
+
+test("MSG_TRUNC: recv/recvfrom return only the bytes received; recv_into/recvfrom_into report the datagram's length", () => {
+  const [u1, u2] = udpPair();
+  u2.settimeout(2);
+  const to = u2.getsockname();
+  // bufsizes up to 256, 4 KiB, 64 KiB and beyond: each place recv() receives into (new array, pool, scratch, own array)
+  for (const size of [3, 1000, 10000, 60000]) {
+    const dgram = new Uint8Array(size + 7).map((_, i) => (i * 7 + size) & 0xff);
+    for (const bufsize of [size, Math.max(1, size >> 1), 100000]) {
+      const want = Math.min(bufsize, dgram.length);
+      u1.sendto(dgram, to);
+      const data = u2.recv(bufsize, usocket.MSG_TRUNC);
+      assert.equal(data.length, want, `recv(${bufsize}, MSG_TRUNC) of a ${dgram.length}-byte datagram`);
+      assert.deepEqual(data, dgram.subarray(0, want));
+      u1.sendto(dgram, to);
+      const [d2, from] = u2.recvfrom(bufsize, usocket.MSG_TRUNC);
+      assert.deepEqual(d2, dgram.subarray(0, want));
+      assert.deepEqual(from, u1.getsockname());
+      // the earlier result is untouched by the later receive into shared memory
+      assert.deepEqual(data, dgram.subarray(0, want));
+    }
+    u1.sendto(dgram, to);
+    const buf = new Uint8Array(size + 16).fill(0xee);
+    assert.equal(u2.recv_into(buf, 2, usocket.MSG_TRUNC), dgram.length, "recv_into reports the full length");
+    assert.deepEqual([...buf.subarray(0, 3)], [dgram[0], dgram[1], 0xee], "and writes only nbytes");
+    u1.sendto(dgram, to);
+    assert.equal(u2.recvfrom_into(buf, 2, usocket.MSG_TRUNC)[0], dgram.length);
+  }
+  closeAll(u1, u2);
+});
+
+test("small recv() results stay intact while many later receives reuse shared memory", () => {
+  const [a, b] = usocket.socketpair(usocket.AF_UNIX, usocket.SOCK_DGRAM);
+  b.settimeout(2);
+  const kept: [Uint8Array, number][] = [];
+  for (let i = 0; i < 3000; i++) { // ~2 MiB in all: the 64 KiB pool is replaced many times
+    const n = [1, 64, 255, 256, 257, 1000, 4096][i % 7];
+    a.send(new Uint8Array(n).fill(i & 0xff));
+    const got = b.recv(i % 2 ? n : 4096);
+    assert.equal(got.length, n);
+    kept.push([got, i & 0xff]);
+  }
+  for (const [got, v] of kept) assert.ok(got.every((x) => x === v), "a kept result changed");
+  closeAll(a, b);
+});
+
+test("bulk recv(): kept results stay intact across arenas, short reads included, and the stream is whole", () => {
+  const [a, b] = usocket.socketpair();
+  a.setblocking(false);
+  b.settimeout(5);
+  const data = new Uint8Array(3 << 20).map((_, i) => (i * 31 + (i >> 16)) & 0xff);
+  const kept: Uint8Array[] = [];
+  let sent = 0, got = 0;
+  for (let turns = 0; got < data.length && turns < 100000; turns++) {
+    if (sent < data.length) {
+      try {
+        sent += a.send(data.subarray(sent, Math.min(data.length, sent + (turns % 3 ? 65536 : 1000))));
+      } catch (e) {
+        if ((e as usocket.OSError).errno !== errno.EAGAIN) throw e;
+      }
+    }
+    // full 64 KiB reads (bulk), reads bigger than what is there (short), and 100 KiB ones
+    const chunk = b.recv(turns % 5 === 4 ? 100000 : 65536);
+    kept.push(chunk);
+    got += chunk.length;
+  }
+  assert.equal(got, data.length);
+  assert.ok(kept.some((c) => c.length === 65536 && c.buffer.byteLength > 65536), "no result came from a shared arena");
+  const short = kept.filter((c) => c.length <= 4096);
+  assert.ok(short.length > 0, "no short read happened");
+  assert.ok(short.every((c) => c.buffer.byteLength <= 65536), "a short result keeps the 1 MiB arena alive");
+  let off = 0;
+  for (const c of kept) {
+    assert.deepEqual(c, data.subarray(off, off + c.length), `chunk at ${off} changed`);
+    off += c.length;
+  }
+  closeAll(a, b);
+});
+
+test("recv_into and recvfrom_into fill the caller's buffer (offset views too)", () => {
+  const [u1, u2] = udpPair();
+  u1.sendto("abcdef", u2.getsockname());
+  const buf = new Uint8Array(16);
+  const [n, from] = u2.recvfrom_into(buf.subarray(4), 3);
+  assert.equal(n, 3, "truncated to nbytes");
+  assert.equal(text(buf.subarray(4, 7)), "abc");
+  assert.deepEqual([...buf.subarray(0, 4)], [0, 0, 0, 0], "nothing written before the view");
+  assert.equal(buf[7], 0, "nothing written past nbytes");
+  assert.deepEqual(from, u1.getsockname());
+  const [cli, conn] = tcpPair();
+  cli.sendall("xyz");
+  assert.equal(conn.recv_into(buf, 2), 2);
+  assert.equal(text(buf.subarray(0, 2)), "xy");
+  assert.throws(() => conn.recv_into(buf, 17), RangeError);
+  closeAll(u1, u2, cli, conn);
+});
+
+test("detach() gives up ownership; fromfd() adopts a duplicate", () => {
+  const [cli, conn] = tcpPair();
+  const fd = cli.detach();
+  assert.equal(cli.fileno(), -1);
+  assert.equal(cli.detach(), -1);
+  const adopted = new usocket.Socket(usocket.AF_INET, usocket.SOCK_STREAM, 0, fd);
+  adopted.sendall("adopted");
+  assert.equal(text(conn.recv(20)), "adopted");
+  const dup = usocket.fromfd(adopted.fileno(), usocket.AF_INET, usocket.SOCK_STREAM);
+  assert.notEqual(dup.fileno(), adopted.fileno());
+  adopted.close();
+  dup.sendall("dup lives");
+  assert.equal(text(conn.recv(20)), "dup lives");
+  assert.throws(() => usocket.fromfd(-1, usocket.AF_INET, usocket.SOCK_STREAM), RangeError);
+  closeAll(dup, conn);
+});
+
+test("fromfd() in a child process adopts a descriptor inherited from the parent", () => {
+  const [cli, conn] = tcpPair();
+  const args = isBun ? [peer("fromfd_child.ts"), "3"] : [...denoRun, peer("fromfd_child.ts"), "3"];
+  const r = spawnSync(execPath, args, {
+    stdio: ["ignore", "pipe", "pipe", cli.fileno()],
+    timeout: 30000,
+    encoding: "utf8",
+  });
+  assert.equal(r.status, 0, r.stderr);
+  cli.close();
+  conn.settimeout(5);
+  assert.equal(text(conn.read()), "hello from the child\n");
+  conn.close();
+});
+
+test("create_connection resolves localhost and tries each address; create_server binds and listens", () => {
+  const [srv4, port] = listener();
+  const c = usocket.create_connection(["localhost", port], 2);
+  assert.equal(c.gettimeout(), 2);
+  const [conn] = srv4.accept();
+  c.sendall("cc");
+  assert.equal(text(conn.recv(2)), "cc");
+  closeAll(c, conn);
+  srv4.close();
+  assert.throws(
+    () => usocket.create_connection(["127.0.0.1", port], 1),
+    (e: unknown) => e instanceof usocket.OSError && e.errno === errno.ECONNREFUSED,
+  );
+  const srv = usocket.create_server(["127.0.0.1", 0], { backlog: 4 });
+  assert.equal(srv.getsockopt(usocket.SOL_SOCKET, usocket.SO_REUSEADDR), 1);
+  assert.equal(srv.getsockopt(usocket.SOL_SOCKET, usocket.SO_ACCEPTCONN), 1);
+  const src = usocket.create_connection(["127.0.0.1", portOf(srv)], null, ["127.0.0.1", 0]);
+  assert.equal((src.getsockname() as [string, number])[0], "127.0.0.1");
+  closeAll(src, srv);
 });

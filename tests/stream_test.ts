@@ -1,259 +1,269 @@
-// The stream methods' arguments, as MicroPython's py/stream.c takes them:
-// write(buf[, max_len]) and write(buf, off, max_len) send exactly the range
-// MicroPython sends, readline(size) stops after size bytes. Over real
-// loopback TCP and AF_UNIX sockets; the receiving side checks every byte.
+// The stream contract: MicroPython's stream methods (py/stream.c) — read,
+// readinto, readline, write — with their arguments and rules, checked
+// against every implementation of Stream over real loopback connections:
+// today the plain socket over TCP/IPv4, TCP/IPv6 and an AF_UNIX socketpair
+// (the TLS socket joins with the ssl module). Both ends are the
+// implementation under test, and the tests use only what every stream has:
+// the stream methods, setblocking/settimeout, fileno, close and polling.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as usocket from "../mod.ts";
 import { assertOSError, closeAll, tcpPair, text, utf8 } from "./helpers.ts";
 
-const { errno } = usocket;
+const { errno, select } = usocket;
 
-/** Everything the peer can read now (the writer has finished): drains without blocking. */
-function drain(s: usocket.Socket): string {
-  s.setblocking(false);
-  let out = "";
-  for (;;) {
-    try {
-      const b = s.recv(65536);
-      if (b.length === 0) break;
-      out += new TextDecoder().decode(b);
-    } catch (e) {
-      if (e instanceof usocket.OSError && e.errno === errno.EAGAIN) break;
-      throw e;
-    }
-  }
-  s.setblocking(true);
-  return out;
+/** What every stream implementation offers besides the stream methods. */
+type Conn = usocket.Stream & usocket.Pollable & {
+  setblocking(flag: boolean): void;
+  settimeout(value: number | null): void;
+  close(): void;
+};
+
+/** An implementation under test: how to make a connected pair of it. */
+interface Impl {
+  name: string;
+  pair(): [Conn, Conn];
 }
 
-test("write(buf, max_len) and write(buf, off, max_len) send exactly MicroPython's range", () => {
-  const [a, b] = tcpPair();
-  try {
-    const buf = utf8("0123456789");
-    // [arguments after buf, what is sent] — py/stream.c's stream_write_method
-    const table: [unknown[], string][] = [
-      [[], "0123456789"],
-      [[4], "0123"],
-      [[0], ""],
-      [[10], "0123456789"],
-      [[99], "0123456789"], // max_len past the end: the whole buffer
-      [[-1], "0123456789"], // negative max_len: no limit (size_t in C)
-      [[2, 3], "234"],
-      [[2, 99], "23456789"],
-      [[2, -1], "23456789"],
-      [[10, 5], ""], // off at the end
-      [[11, 5], ""], // off past the end: clamped, nothing sent
-      [[0, 0], ""],
-      [[9, 1], "9"],
-      [[undefined, 3], "012"], // undefined: the argument is absent
-    ];
-    for (const [args, expected] of table) {
-      const n = (a.write as (...x: unknown[]) => number | null)(buf, ...args);
-      assert.equal(n, utf8(expected).length, `write(buf, ${args.join(", ")}) returns the count`);
-      assert.equal(drain(b), expected, `write(buf, ${args.join(", ")}) sends ${JSON.stringify(expected)}`);
-    }
-    // strings: offsets and lengths count UTF-8 bytes, as MicroPython's buffer protocol does
-    assert.equal(a.write("añb", 1, 2), 2);
-    assert.equal(drain(b), "ñ");
-    // any ArrayBufferView: bytes, not elements
-    assert.equal(a.write(new Uint16Array([0x3130, 0x3332]), 1, 2), 2);
-    assert.equal(drain(b), "12");
-  } finally {
-    closeAll(a, b);
+const impls: Impl[] = [
+  { name: "TCP/IPv4 socket", pair: () => tcpPair() },
+  { name: "TCP/IPv6 socket", pair: () => tcpPair(usocket.AF_INET6) },
+  { name: "AF_UNIX socketpair", pair: () => usocket.socketpair() },
+];
+
+/** One test per implementation: `body` gets a fresh connected pair and closes nothing itself. */
+function contract(title: string, body: (a: Conn, b: Conn) => void): void {
+  for (const impl of impls) {
+    test(`stream (${impl.name}): ${title}`, () => {
+      const [a, b] = impl.pair();
+      try {
+        body(a, b);
+      } finally {
+        closeAll(a as usocket.Socket, b as usocket.Socket);
+      }
+    });
   }
+}
+
+/** Waits (at most 2 s) until `s` polls readable: bytes the peer wrote have arrived. */
+function waitReadable(s: Conn): void {
+  const p = select.poll();
+  p.register(s, select.POLLIN);
+  const ready = p.poll(2000).length;
+  p.unregister(s);
+  assert.equal(ready, 1, "the peer's bytes arrived within 2 s");
+}
+
+/** Everything `s` can read now, without blocking (the writer has finished). */
+function drain(s: Conn): string {
+  s.setblocking(false);
+  try {
+    return text(s.read()) ?? "";
+  } finally {
+    s.setblocking(true);
+  }
+}
+
+contract("write(buf, max_len) and write(buf, off, max_len) send exactly MicroPython's range", (a, b) => {
+  const buf = utf8("0123456789");
+  // [arguments after buf, what is sent] — py/stream.c's stream_write_method
+  const table: [unknown[], string][] = [
+    [[], "0123456789"],
+    [[4], "0123"],
+    [[0], ""],
+    [[10], "0123456789"],
+    [[99], "0123456789"], // max_len past the end: the whole buffer
+    [[-1], "0123456789"], // negative max_len: no limit (size_t in C)
+    [[2, 3], "234"],
+    [[2, 99], "23456789"],
+    [[2, -1], "23456789"],
+    [[10, 5], ""], // off at the end
+    [[11, 5], ""], // off past the end: clamped, nothing sent
+    [[0, 0], ""],
+    [[9, 1], "9"],
+    [[undefined, 3], "012"], // undefined: the argument is absent
+  ];
+  for (const [args, expected] of table) {
+    const n = (a.write as (...x: unknown[]) => number | null)(buf, ...args);
+    assert.equal(n, utf8(expected).length, `write(buf, ${args.join(", ")}) returns the count`);
+    assert.equal(drain(b), expected, `write(buf, ${args.join(", ")}) sends ${JSON.stringify(expected)}`);
+  }
+  // strings: offsets and lengths count UTF-8 bytes, as MicroPython's buffer protocol does
+  assert.equal(a.write("añb", 1, 2), 2);
+  assert.equal(drain(b), "ñ");
+  // any ArrayBufferView: bytes, not elements
+  assert.equal(a.write(new Uint16Array([0x3130, 0x3332]), 1, 2), 2);
+  assert.equal(drain(b), "12");
 });
 
-test("write(): umqtt.simple's CONNECT — write(premsg, i + 2) sends the fixed header and one zero byte", () => {
+contract("write(): umqtt.simple's CONNECT — write(premsg, i + 2) sends the fixed header and one zero byte", (a, b) => {
   // micropython-lib umqtt/simple.py connect(), line for line: premsg's byte
   // i + 1 (a zero) is the first byte of the protocol name's length, which
   // msg, b"\x04MQTT\x04\x02\0\0", leaves out. Sent whole, premsg would
   // put three stray zeros in the stream and the broker would drop the client.
-  const [a, b] = tcpPair();
-  try {
-    const clientId = utf8("umqtt1");
-    const premsg = new Uint8Array([0x10, 0, 0, 0, 0, 0]);
-    const msg = new Uint8Array([0x04, ...utf8("MQTT"), 0x04, 0x02, 0, 0]);
-    let sz = 10 + 2 + clientId.length;
-    msg[7] |= 60 >> 8; // keepalive 60
-    msg[8] |= 60 & 0x00ff;
-    let i = 1;
-    while (sz > 0x7f) {
-      premsg[i] = (sz & 0x7f) | 0x80;
-      sz >>= 7;
-      i += 1;
-    }
-    premsg[i] = sz;
-    a.write(premsg, i + 2);
-    a.write(msg);
-    a.write(new Uint8Array([0, clientId.length])); // _send_str: struct.pack("!H", len(s))
-    a.write(clientId);
-    b.settimeout(5);
-    const expected = [0x10, 18, 0, 4, ...utf8("MQTT"), 4, 2, 0, 60, 0, 6, ...utf8("umqtt1")];
-    assert.deepEqual([...b.read(expected.length)!], expected, "a well-formed MQTT 3.1.1 CONNECT packet");
-  } finally {
-    closeAll(a, b);
+  const clientId = utf8("umqtt1");
+  const premsg = new Uint8Array([0x10, 0, 0, 0, 0, 0]);
+  const msg = new Uint8Array([0x04, ...utf8("MQTT"), 0x04, 0x02, 0, 0]);
+  let sz = 10 + 2 + clientId.length;
+  msg[7] |= 60 >> 8; // keepalive 60
+  msg[8] |= 60 & 0x00ff;
+  let i = 1;
+  while (sz > 0x7f) {
+    premsg[i] = (sz & 0x7f) | 0x80;
+    sz >>= 7;
+    i += 1;
   }
-});
-
-test("write(): bad ranges raise TypeError/RangeError naming the argument, and nothing is sent", () => {
-  const [a, b] = usocket.socketpair();
-  try {
-    const w = a.write as (...x: unknown[]) => number | null;
-    const bad: [unknown[], typeof TypeError | typeof RangeError, RegExp][] = [
-      [["x", "1"], TypeError, /max_len/],
-      [["x", 1.5], RangeError, /max_len/],
-      [["x", NaN], RangeError, /max_len/],
-      [["x", -1, 1], RangeError, /off/], // negative off: RangeError (MicroPython: past the end)
-      [["x", 0.5, 1], RangeError, /off/],
-      [["x", 0, "1"], TypeError, /max_len/],
-      [["x", 0, 1, 2], TypeError, /at most 3 arguments/],
-    ];
-    for (const [args, type, re] of bad) {
-      assert.throws(() => w.apply(a, args), (e: unknown) => e instanceof type && re.test((e as Error).message));
-    }
-    assert.equal(drain(b), "", "no bad call sent a byte");
-    a.close();
-    assertOSError(() => a.write("x", 0, 1), errno.EBADF, "closed");
-  } finally {
-    closeAll(a, b);
-  }
-});
-
-test("write(buf, off, max_len) on a non-blocking socket: a partial count of the range, then null, no byte lost", () => {
-  const [a, b] = tcpPair();
-  try {
-    a.setblocking(false);
-    const big = new Uint8Array(8 << 20);
-    for (let i = 0; i < big.length; i++) big[i] = (i * 7 + 3) & 0xff;
-    // write the range [100, 100 + 6 MiB) in as many calls as it takes, reading in between
-    const start = 100, total = 6 << 20;
-    const got = new Uint8Array(total);
-    let sent = 0, recvd = 0, nulls = 0;
-    b.settimeout(5);
-    for (let round = 0; sent < total && round < 100000; round++) {
-      const n = a.write(big, start + sent, total - sent);
-      if (n === null) nulls++;
-      else {
-        assert.ok(n > 0 && n <= total - sent, `count ${n}`);
-        sent += n;
-      }
-      while (recvd < sent) recvd += b.recv_into(got.subarray(recvd), sent - recvd);
-    }
-    assert.equal(sent, total);
-    assert.ok(nulls + 1 > 0);
-    assert.deepEqual(got, big.subarray(start, start + total), "the peer received exactly the range, in order");
-  } finally {
-    closeAll(a, b);
-  }
-});
-
-test("readline(size) stops after size bytes (MicroPython, CPython); the rest stays buffered", () => {
-  const [a, b] = usocket.socketpair();
-  try {
-    a.sendall("one\ntwo\nthree\n");
-    a.shutdown(usocket.SHUT_WR);
-    assert.equal(text(b.readline(2)), "on");
-    assert.equal(text(b.readline(5)), "e\n", "the line ends first");
-    assert.equal(text(b.readline(0)), "", "size 0: empty at once");
-    assert.equal(text(b.readline(3)), "two");
-    assert.equal(text(b.readline(1)), "\n");
-    assert.equal(text(b.readline(-1)), "three\n", "negative: no limit");
-    assert.equal(text(b.readline(10)), "", "EOF");
-  } finally {
-    closeAll(a, b);
-  }
-  const [c, d] = usocket.socketpair();
-  try {
-    c.sendall("abcdef");
-    c.close();
-    assert.equal(text(d.readline(4)), "abcd");
-    assert.equal(text(d.readline(null)), "ef", "null: no limit; EOF ends the last line");
-    assert.equal(text(d.readline()), "");
-  } finally {
-    closeAll(c, d);
-  }
-});
-
-test("readline(size) over every split point: the pieces concatenate to the stream, none too long", () => {
-  const input = "alpha\nbeta\n\ngamma delta epsilon\nz";
-  for (const size of [1, 2, 3, 5, 7, 100]) {
-    for (let cut = 0; cut <= input.length; cut++) {
-      const [a, b] = usocket.socketpair();
-      try {
-        const pieces: string[] = [];
-        const take = (line: string | null) => {
-          if (line === null || line === "") return false;
-          assert.ok(line.length <= size, `a piece of ${line.length} > ${size}`);
-          assert.ok(!line.slice(0, -1).includes("\n"), "a piece holds at most one newline, at its end");
-          pieces.push(line);
-          return true;
-        };
-        a.sendall(input.slice(0, cut));
-        b.setblocking(false); // what the first part holds: whole pieces, then null
-        while (take(text(b.readline(size))));
-        a.sendall(input.slice(cut));
-        a.close();
-        b.settimeout(5);
-        while (take(text(b.readline(size))));
-        assert.equal(pieces.join(""), input, `size ${size}, cut ${cut}`);
-      } finally {
-        closeAll(a, b);
-      }
-    }
-  }
-});
-
-test("readline(size), non-blocking: fewer than size bytes and no newline → null, kept; then the piece", () => {
-  const [a, b] = usocket.socketpair();
-  try {
-    b.setblocking(false);
-    assert.equal(b.readline(4), null);
-    a.sendall("ab");
-    assert.equal(b.readline(4), null, "2 of 4 bytes, no newline: null");
-    a.sendall("cdef");
-    assert.equal(text(b.readline(4)), "abcd");
-    assert.equal(text(b.readline(4)), null, "ef is kept");
-    assert.equal(text(b.recv(10)), "ef", "and served first by recv");
-  } finally {
-    closeAll(a, b);
-  }
-});
-
-test("readline(size) with a timeout: ETIMEDOUT keeps the partial piece for the next read", () => {
-  const [a, b] = usocket.socketpair();
-  try {
-    a.sendall("xy");
-    b.settimeout(0.05);
-    assertOSError(() => b.readline(3), errno.ETIMEDOUT);
-    a.sendall("z\n");
-    assert.equal(text(b.readline(3)), "xyz");
-    assert.equal(text(b.readline(3)), "\n");
-  } finally {
-    closeAll(a, b);
-  }
-});
-
-test("readline(size): bad sizes raise before any syscall; a closed socket raises EBADF", () => {
-  const [a, b] = usocket.socketpair();
-  try {
-    const r = b.readline as (...x: unknown[]) => Uint8Array | null;
-    assert.throws(() => r.call(b, "3"), TypeError);
-    assert.throws(() => r.call(b, 1.5), RangeError);
-    assert.throws(() => r.call(b, NaN), RangeError);
-    assert.throws(() => r.call(b, 1, 2), /at most 1 argument/);
-    b.close();
-    assertOSError(() => b.readline(0), errno.EBADF);
-  } finally {
-    closeAll(a, b);
-  }
-});
-
-test("readinto(buf, nbytes): MicroPython's nbytes — past the buffer or negative means the buffer's length", () => {
-  const [a, b] = usocket.socketpair();
+  premsg[i] = sz;
+  a.write(premsg, i + 2);
+  a.write(msg);
+  a.write(new Uint8Array([0, clientId.length])); // _send_str: struct.pack("!H", len(s))
+  a.write(clientId);
   b.settimeout(5);
-  try {
-    a.sendall("0123456789");
+  const expected = [0x10, 18, 0, 4, ...utf8("MQTT"), 4, 2, 0, 60, 0, 6, ...utf8("umqtt1")];
+  assert.deepEqual([...b.read(expected.length)!], expected, "a well-formed MQTT 3.1.1 CONNECT packet");
+});
+
+contract("write(): bad ranges raise TypeError/RangeError naming the argument, and nothing is sent", (a, b) => {
+  const w = a.write as (...x: unknown[]) => number | null;
+  const bad: [unknown[], typeof TypeError | typeof RangeError, RegExp][] = [
+    [["x", "1"], TypeError, /max_len/],
+    [["x", 1.5], RangeError, /max_len/],
+    [["x", NaN], RangeError, /max_len/],
+    [["x", -1, 1], RangeError, /off/], // negative off: RangeError (MicroPython: past the end)
+    [["x", 0.5, 1], RangeError, /off/],
+    [["x", 0, "1"], TypeError, /max_len/],
+    [["x", 0, 1, 2], TypeError, /at most 3 arguments/],
+  ];
+  for (const [args, type, re] of bad) {
+    assert.throws(() => w.apply(a, args), (e: unknown) => e instanceof type && re.test((e as Error).message));
+  }
+  assert.equal(drain(b), "", "no bad call sent a byte");
+  a.close();
+  assertOSError(() => a.write("x", 0, 1), errno.EBADF, "closed");
+});
+
+contract("write(buf, off, max_len) non-blocking: a partial count of the range, then null, no byte lost", (a, b) => {
+  a.setblocking(false);
+  const big = new Uint8Array(8 << 20);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 7 + 3) & 0xff;
+  // write the range [100, 100 + 6 MiB) in as many calls as it takes, reading in between
+  const start = 100, total = 6 << 20;
+  const got = new Uint8Array(total);
+  let sent = 0, recvd = 0, nulls = 0;
+  b.settimeout(5);
+  for (let round = 0; sent < total && round < 100000; round++) {
+    const n = a.write(big, start + sent, total - sent);
+    if (n === null) nulls++;
+    else {
+      assert.ok(n > 0 && n <= total - sent, `count ${n}`);
+      sent += n;
+    }
+    while (recvd < sent) recvd += b.readinto(got.subarray(recvd), sent - recvd)!;
+  }
+  assert.equal(sent, total);
+  assert.ok(nulls + 1 > 0);
+  assert.deepEqual(got, big.subarray(start, start + total), "the peer received exactly the range, in order");
+});
+
+contract("readline(size) stops after size bytes (MicroPython, CPython); the rest stays buffered", (a, b) => {
+  a.write("one\ntwo\nthree\n");
+  a.close();
+  assert.equal(text(b.readline(2)), "on");
+  assert.equal(text(b.readline(5)), "e\n", "the line ends first");
+  assert.equal(text(b.readline(0)), "", "size 0: empty at once");
+  assert.equal(text(b.readline(3)), "two");
+  assert.equal(text(b.readline(1)), "\n");
+  assert.equal(text(b.readline(-1)), "three\n", "negative: no limit");
+  assert.equal(text(b.readline(10)), "", "EOF");
+});
+
+contract("readline(size): EOF ends the last piece; null is no limit", (a, b) => {
+  a.write("abcdef");
+  a.close();
+  assert.equal(text(b.readline(4)), "abcd");
+  assert.equal(text(b.readline(null)), "ef", "null: no limit; EOF ends the last line");
+  assert.equal(text(b.readline()), "");
+});
+
+for (const impl of impls) {
+  test(`stream (${impl.name}): readline(size) over every split point: the pieces concatenate to the stream, none too long`, () => {
+    const input = "alpha\nbeta\n\ngamma delta epsilon\nz";
+    for (const size of [1, 2, 3, 5, 7, 100]) {
+      for (let cut = 0; cut <= input.length; cut++) {
+        const [a, b] = impl.pair();
+        try {
+          const pieces: string[] = [];
+          const take = (line: string | null) => {
+            if (line === null || line === "") return false;
+            assert.ok(line.length <= size, `a piece of ${line.length} > ${size}`);
+            assert.ok(!line.slice(0, -1).includes("\n"), "a piece holds at most one newline, at its end");
+            pieces.push(line);
+            return true;
+          };
+          a.write(input.slice(0, cut));
+          if (cut > 0) waitReadable(b);
+          b.setblocking(false); // what the first part holds: whole pieces, then null
+          while (take(text(b.readline(size))));
+          a.write(input.slice(cut));
+          a.close();
+          b.settimeout(5);
+          while (take(text(b.readline(size))));
+          assert.equal(pieces.join(""), input, `size ${size}, cut ${cut}`);
+        } finally {
+          closeAll(a as usocket.Socket, b as usocket.Socket);
+        }
+      }
+    }
+  });
+}
+
+contract("readline(size), non-blocking: fewer than size bytes and no newline → null, kept; then the piece", (a, b) => {
+  b.setblocking(false);
+  assert.equal(b.readline(4), null);
+  a.write("ab");
+  waitReadable(b);
+  assert.equal(b.readline(4), null, "2 of 4 bytes, no newline: null");
+  a.write("cdef");
+  waitReadable(b);
+  assert.equal(text(b.readline(4)), "abcd");
+  assert.equal(text(b.readline(4)), null, "ef is kept");
+  assert.equal(text(b.read(10)), "ef", "and served first by read");
+});
+
+contract("readline(size) with a timeout: ETIMEDOUT keeps the partial piece for the next read", (a, b) => {
+  a.write("xy");
+  b.settimeout(0.05);
+  assertOSError(() => b.readline(3), errno.ETIMEDOUT);
+  a.write("z\n");
+  assert.equal(text(b.readline(3)), "xyz");
+  assert.equal(text(b.readline(3)), "\n");
+});
+
+contract("bad sizes raise before any syscall; every stream method on a closed stream raises EBADF", (_a, b) => {
+  const r = b.readline as (...x: unknown[]) => Uint8Array | null;
+  assert.throws(() => r.call(b, "3"), TypeError);
+  assert.throws(() => r.call(b, 1.5), RangeError);
+  assert.throws(() => r.call(b, NaN), RangeError);
+  assert.throws(() => r.call(b, 1, 2), /at most 1 argument/);
+  b.close();
+  assertOSError(() => b.readline(0), errno.EBADF);
+  for (
+    const [name, fn] of [
+      ["read", () => b.read(1)],
+      ["read()", () => b.read()],
+      ["readinto", () => b.readinto(new Uint8Array(1))],
+      ["readline", () => b.readline()],
+      ["write", () => b.write("x")],
+      ["write(empty)", () => b.write("")],
+    ] as const
+  ) assertOSError(fn, errno.EBADF, `${name} on a closed stream`);
+});
+
+contract(
+  "readinto(buf, nbytes): MicroPython's nbytes — past the buffer or negative means the buffer's length",
+  (a, b) => {
+    b.settimeout(5);
+    a.write("0123456789");
     const buf = new Uint8Array(4);
     assert.equal(b.readinto(buf, 99), 4, "99 > 4: reads 4");
     assert.equal(text(buf), "0123");
@@ -265,7 +275,137 @@ test("readinto(buf, nbytes): MicroPython's nbytes — past the buffer or negativ
     assert.equal(b.readinto(buf, null as unknown as number), 1, "null: absent; what is left before EOF");
     assert.throws(() => b.readinto(buf, 1.5), RangeError);
     assert.throws(() => b.readinto(buf, "1" as unknown as number), TypeError);
-  } finally {
-    closeAll(a, b);
+  },
+);
+
+contract("EOF: readinto gives 0, readline and read() and read(n) empty", (a, b) => {
+  a.close();
+  assert.equal(b.readinto(new Uint8Array(4)), 0);
+  assert.equal(b.readline()!.length, 0);
+  assert.equal(b.read()!.length, 0);
+  assert.equal(b.read(5)!.length, 0);
+});
+
+contract("read(n) loops until n bytes; read() reads to EOF", (a, b) => {
+  for (let i = 0; i < 5; i++) a.write(`chunk${i};`);
+  a.write("end");
+  a.close();
+  assert.equal(text(b.read(7)), "chunk0;");
+  assert.equal(text(b.read()), "chunk1;chunk2;chunk3;chunk4;end");
+});
+
+contract("non-blocking: read/readinto/readline return null with nothing ready, then what they got", (a, b) => {
+  b.setblocking(false);
+  assert.equal(b.read(10), null);
+  assert.equal(b.read(), null);
+  assert.equal(b.readinto(new Uint8Array(10)), null);
+  assert.equal(b.readline(), null);
+  a.write("abc");
+  waitReadable(b);
+  assert.equal(text(b.read(10)), "abc", "what it got");
+  a.write("xyz");
+  waitReadable(b);
+  const buf = new Uint8Array(10);
+  assert.equal(b.readinto(buf), 3);
+  assert.equal(text(buf.subarray(0, 3)), "xyz");
+});
+
+contract("non-blocking write: a short count once the buffers fill, then null; no byte lost", (a, b) => {
+  a.setblocking(false);
+  const big = new Uint8Array(1 << 20);
+  let sawNull = false, sawShort = false, sent = 0;
+  for (let i = 0; i < 1000 && !sawNull; i++) {
+    const n = a.write(big);
+    if (n === null) sawNull = true;
+    else {
+      if (n < big.length) sawShort = true;
+      sent += n;
+    }
   }
+  assert.ok(sawNull, "write returned null once the buffers were full");
+  assert.ok(sawShort, "a short write returned its count");
+  a.close();
+  b.settimeout(10);
+  assert.equal(b.read()!.length, sent, "the peer reads exactly the bytes counted");
+});
+
+contract(
+  "non-blocking readline: a whole line or null; a partial line stays buffered until its newline or EOF",
+  (a, b) => {
+    b.setblocking(false);
+    a.write("par");
+    waitReadable(b);
+    assert.equal(b.readline(), null);
+    a.write("tial\nnext");
+    waitReadable(b);
+    assert.equal(text(b.readline()), "partial\n");
+    assert.equal(b.readline(), null, "'next' has no newline yet");
+    a.close();
+    b.settimeout(2);
+    assert.equal(text(b.readline()), "next", "EOF ends the last line");
+    assert.equal(b.readline()!.length, 0);
+  },
+);
+
+contract(
+  "readline's buffer: served first by read and readinto, and pollers see it (POLLIN) while the kernel has nothing",
+  (a, b) => {
+    a.write("line1\nABCDEF");
+    b.settimeout(2);
+    assert.equal(text(b.readline()), "line1\n");
+    assert.equal(b._pending(), 6, "the rest arrived with the line");
+    const p = select.poll();
+    p.register(b, select.POLLIN);
+    assert.deepEqual(p.poll(0), [[b, select.POLLIN]], "poll reports the buffered bytes at once");
+    assert.deepEqual(select.select([b], [], [], 0)[0], [b], "and so does select()");
+    assert.equal(text(b.read(2)), "AB");
+    const buf = new Uint8Array(2);
+    assert.equal(b.readinto(buf), 2);
+    assert.equal(text(buf), "CD");
+    assert.equal(text(b.read(2)), "EF");
+    assert.equal(b._pending(), 0);
+    assert.deepEqual(p.poll(0), [], "nothing left: nothing reported");
+    p.unregister(b);
+    a.write("tail");
+    assert.equal(text(b.read(4)), "tail");
+  },
+);
+
+for (const impl of impls) {
+  test(`stream (${impl.name}): readline: no byte lost or reordered across every split of the input`, () => {
+    const input = "a\nbb\n\nccc\ndddd";
+    for (let cut = 0; cut <= input.length; cut++) {
+      const [a, b] = impl.pair();
+      try {
+        b.settimeout(5);
+        a.write(input.slice(0, cut));
+        const lines: string[] = [];
+        // read one line while the second half is not yet sent, when possible
+        if (input.slice(0, cut).includes("\n")) lines.push(text(b.readline())!);
+        a.write(input.slice(cut));
+        a.close();
+        for (let i = 0; i < 10; i++) {
+          const l = text(b.readline())!;
+          if (l === "") break;
+          lines.push(l);
+        }
+        assert.deepEqual(lines, ["a\n", "bb\n", "\n", "ccc\n", "dddd"], `cut at ${cut}`);
+      } finally {
+        closeAll(a as usocket.Socket, b as usocket.Socket);
+      }
+    }
+  });
+}
+
+contract("a timed-out read keeps what it received for the next read; so do readinto and readline", (a, b) => {
+  a.write("abc");
+  waitReadable(b);
+  b.settimeout(0.05);
+  assertOSError(() => b.read(10), errno.ETIMEDOUT, "read(10)");
+  assertOSError(() => b.readinto(new Uint8Array(10)), errno.ETIMEDOUT, "readinto");
+  assertOSError(() => b.read(), errno.ETIMEDOUT, "read()");
+  a.write("defghij");
+  a.close();
+  b.settimeout(5);
+  assert.equal(text(b.read()), "abcdefghij", "every byte, in order");
 });

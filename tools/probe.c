@@ -18,6 +18,9 @@
 #include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
+#ifdef __linux__
+#include <sys/epoll.h>
+#endif
 
 #if !defined(IPV6_JOIN_GROUP) && defined(IPV6_ADD_MEMBERSHIP)
 #define IPV6_JOIN_GROUP IPV6_ADD_MEMBERSHIP
@@ -360,6 +363,18 @@ int main(void) {
   OFF(struct ipv6_mreq, ipv6mr_multiaddr);
   OFF(struct ipv6_mreq, ipv6mr_interface);
   close_section();
+  /* layouts that differ by CPU: the table's arch[<this CPU>] */
+  printf("\n  },\n  \"arch\": {");
+  sep = "";
+#ifdef __linux__
+  open_section("epoll_event");
+  SIZE(struct epoll_event);
+  OFF(struct epoll_event, events);
+  OFF(struct epoll_event, data);
+  close_section();
+#else
+  printf("\n  \"epoll_event\": null");
+#endif
   printf("\n  }\n}\n");
   return 0;
 }

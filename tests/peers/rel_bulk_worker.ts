@@ -1,5 +1,5 @@
 /**
- * Bulk peer for tests/reliability_bytes_test.ts, in a Worker. After "ready" it
+ * Bulk peer for tests/bytes_test.ts, in a Worker. After "ready" it
  * takes `{ mode, bytes, after }`, binds 127.0.0.1:0, posts its port, accepts
  * one client and:
  * - `sink`: reads to EOF into a reused 64 KiB buffer, checksumming;

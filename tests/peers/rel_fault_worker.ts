@@ -1,5 +1,5 @@
 /**
- * Fault peer for tests/reliability_*_test.ts, in a Worker. After "ready" it
+ * Fault peer for tests/faults_test.ts and tests/bytes_test.ts, in a Worker. After "ready" it
  * takes `{ mode, port, delayMs, bytes, watch }` and posts `{ port }` (server
  * modes) or `{ connected: true }` (client modes) as its first message:
  *

@@ -1,6 +1,6 @@
 /**
  * examples/poll_echo_server.ts's `serveEcho` in a Worker, for
- * tests/reliability_load_test.ts. After "ready" it takes the server's options
+ * tests/load_test.ts. After "ready" it takes the server's options
  * (limits), posts `{ port }` once listening, and posts the server's stats
  * (or `{ error }`) when it stops.
  */

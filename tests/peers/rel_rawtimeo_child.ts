@@ -1,6 +1,6 @@
 /**
  * Child process of the "raw SO_RCVTIMEO/SO_SNDTIMEO" test
- * (tests/reliability_faults_test.ts): `rel_rawtimeo_child.ts <case>`.
+ * (tests/faults_test.ts): `rel_rawtimeo_child.ts <case>`.
  * A socket with settimeout(0.2) whose descriptor timeout is then set by hand
  * with setsockopt (the raw option API) must still time out after about
  * 0.2 s. The parent kills this process after a few seconds, so a call that

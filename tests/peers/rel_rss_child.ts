@@ -1,5 +1,5 @@
 /**
- * Child process of the memory test (tests/reliability_load_test.ts), so that
+ * Child process of the memory test (tests/load_test.ts), so that
  * nothing else in the process (test runner, type checker, earlier tests'
  * workers) moves the figures: `rel_rss_child.ts <tcp|udp> <warmup> <total>`
  * makes `warmup` round trips of 64-byte messages, collects garbage, reads the

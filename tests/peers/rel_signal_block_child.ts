@@ -1,6 +1,6 @@
 /**
  * Child process of the "signals during blocking calls" test
- * (tests/reliability_faults_test.ts). It installs a SIGUSR1 handler in the
+ * (tests/faults_test.ts). It installs a SIGUSR1 handler in the
  * runtime, prints "ready", then runs the steps below, each announced with
  * "<STEP> waiting …" just before its blocking call, while the parent sends
  * SIGUSR1 every few milliseconds and, for most steps, the data the call waits

@@ -128,7 +128,7 @@ test("fuzz: 20 000 seeded random calls on real sockets — only TypeError/RangeE
   raw4.set([127, 0, 0, 1], 4);
   const udpAddr = udp.getsockname(), udp6Addr = udp6.getsockname();
   // Not in the list on purpose: SO_RCVTIMEO/SO_SNDTIMEO (a raw write can make
-  // a timed socket wait forever: see reliability_faults_test.ts), and hosts
+  // a timed socket wait forever: see faults_test.ts), and hosts
   // that are not loopback ("", "<broadcast>", "0.0.0.0").
   const values: unknown[] = [
     undefined,
