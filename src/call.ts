@@ -23,12 +23,15 @@ import { libc } from "../ffi/libc.ts";
 import { SOCKADDR_MAX } from "./address/mod.ts";
 import { now } from "./clock.ts";
 import { OSError } from "./os_error.ts";
-import { C, E } from "./platform/mod.ts";
+import { C, E, Q } from "./platform/mod.ts";
 import { waitFd } from "./wait.ts";
 
 const { EAGAIN, EINTR, ETIMEDOUT } = E;
 const POLLIN = C.POLLIN, POLLOUT = C.POLLOUT;
 const MSG_DONTWAIT = C.MSG_DONTWAIT;
+
+/** Or-ed into every send's flags: no SIGPIPE (Linux); without MSG_NOSIGNAL (macOS) each socket has SO_NOSIGPIPE. */
+export const NOSIGNAL: number = Q.msgNosignal ? C.MSG_NOSIGNAL : 0;
 
 /** `send(2)`. */
 export const OP_SEND = 0;

@@ -396,6 +396,8 @@ export class Poll<T extends PollTarget = PollTarget> {
       }
     }
     const nNval = this.#nNval;
+    // Not sockCall: there is no call to retry after the wait, only the wait,
+    // on many descriptors: sysPoll, the poll(2) wrapper sockCall waits with.
     const r = sysPoll(this.#buf, n, nBuf > 0 || nNval > 0 ? 0 : ms);
     if (r + nBuf + nNval === 0) return [];
     const out: [T, number][] = [];
@@ -576,7 +578,7 @@ export function select<R extends PollTarget, W extends PollTarget, X extends Pol
       if (typeof o !== "number" && o._pending() > 0) buffered = true;
     }
   }
-  const r = sysPoll(buf, n, buffered ? 0 : ms);
+  const r = sysPoll(buf, n, buffered ? 0 : ms); // a wait only, as in Poll.poll: not sockCall
   if (r > 0) {
     for (let i = 0; i < n; i++) if (evs[i * S16 + REV16] & POLLNVAL) throw new OSError(EBADF);
   }

@@ -22,6 +22,7 @@ import {
   addrLen,
   armedTimeout,
   deadlineFor,
+  NOSIGNAL,
   OP_ACCEPT,
   OP_RECV,
   OP_RECVFROM,
@@ -43,8 +44,6 @@ export type OptionValue = number | boolean | ArrayBufferView;
 const { EAGAIN, EINTR, EINPROGRESS, ETIMEDOUT, EBADF } = E;
 const POLLOUT = C.POLLOUT;
 const MSG_PEEK = C.MSG_PEEK, MSG_WAITALL = C.MSG_WAITALL;
-/** Added to every send's flags: no SIGPIPE (Linux); without MSG_NOSIGNAL (macOS) each socket has SO_NOSIGPIPE. */
-const NOSIGNAL = Q.msgNosignal ? C.MSG_NOSIGNAL : 0;
 /** Or-ed into the type of every socket this module creates: close-on-exec where the type takes it (Linux). */
 const CLOEXEC_TYPE = Q.socketTypeFlags ? C.SOCK_CLOEXEC : 0;
 const SOCK_STREAM = C.SOCK_STREAM;
@@ -311,6 +310,8 @@ export class Socket extends Stream implements Pollable {
     const fd = this.#fd;
     if (fd < 0) return;
     this.#release();
+    // Not sockCall: close(2) is never retried. After EINTR Linux has already
+    // released the number, and a retry could close another thread's new descriptor.
     if (libc.close(fd) < 0) {
       const e = libc.errno();
       if (e !== EINTR) throw new OSError(e); // the descriptor is released either way
