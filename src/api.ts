@@ -22,4 +22,5 @@ export type { Pollable } from "./pollable.ts";
 export * as select from "./select.ts";
 export { type Data, fromfd, type OptionValue, Socket, socket, socketpair } from "./socket.ts";
 export { ip_mreq, ipv6_mreq, linger, parse_linger } from "./sockopt.ts";
+export * as ssl from "./ssl/mod.ts";
 export { Stream } from "./stream.ts";
