@@ -1,0 +1,421 @@
+// The ssl module against peers no one here wrote: `openssl s_server`,
+// `openssl s_client` and CPython's ssl module (tests/peers/tls_peer.py), over
+// loopback, with certificates the test makes with the `openssl` command
+// (tests/tls_helpers.ts). Every child is bounded in time and killed at the end.
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import process from "node:process";
+import { test } from "node:test";
+import * as usocket from "../mod.ts";
+import { assertOSError, closeAll, fdCount, listener, portOf } from "./helpers.ts";
+import { testPki } from "./tls_helpers.ts";
+
+const { errno, ssl } = usocket;
+const peerPy = new URL("./peers/tls_peer.py", import.meta.url).pathname;
+const python = process.env.PYTHON ?? "python3";
+
+/** A child process whose output is collected; `line(re)` waits (bounded) for a matching line. */
+class Child {
+  readonly proc: ChildProcess;
+  out = "";
+  #waiters: (() => void)[] = [];
+  readonly exited: Promise<number | null>;
+  /** Resolves once the input is handed to the child (Bun writes pipes from its event loop, not at once). */
+  readonly written: Promise<void>;
+  constructor(cmd: string, args: string[], env: Record<string, string> = {}, input?: string) {
+    this.proc = spawn(cmd, args, {
+      env: { ...process.env, ...env },
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
+    const on = (d: Buffer) => {
+      this.out += d.toString();
+      for (const w of this.#waiters.splice(0)) w();
+    };
+    this.proc.stdout!.on("data", on);
+    this.proc.stderr!.on("data", on);
+    // "close": the process exited and its pipes are closed (their descriptors too)
+    this.exited = new Promise((resolve) => this.proc.on("close", (code) => resolve(code)));
+    this.written = new Promise((r) => input === undefined ? r() : this.proc.stdin!.end(input, () => r()));
+    const timer = setTimeout(() => this.proc.kill("SIGKILL"), 30000);
+    this.exited.then(() => clearTimeout(timer));
+  }
+  async line(re: RegExp, ms = 10000): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const m = this.out.match(re);
+      if (m) return m;
+      if (Date.now() > deadline) throw new Error(`no ${re} in child output within ${ms} ms:\n${this.out}`);
+      await new Promise<void>((r) => {
+        this.#waiters.push(r);
+        setTimeout(r, 50);
+      });
+    }
+  }
+  /** Waits for the exit (bounded); returns the output. */
+  async done(): Promise<string> {
+    const t = setTimeout(() => this.proc.kill("SIGKILL"), 15000);
+    await this.exited;
+    clearTimeout(t);
+    return this.out;
+  }
+  kill(): void {
+    this.proc.kill("SIGKILL");
+  }
+}
+
+/** `openssl s_server` on 127.0.0.1 with `cert`/`key`, serving `-www` once; resolves with its port. */
+async function sServer(cert: string, key: string, extra: string[] = []): Promise<[Child, number]> {
+  const c = new Child("openssl", [
+    "s_server",
+    "-accept",
+    "127.0.0.1:0",
+    "-cert",
+    cert,
+    "-key",
+    key,
+    "-naccept",
+    "1",
+    "-www",
+    ...extra,
+  ]);
+  const m = await c.line(/ACCEPT 127\.0\.0\.1:(\d+)/);
+  return [c, Number(m[1])];
+}
+
+/** tls_peer.py in `mode`; servers resolve with their port. */
+async function pyPeer(mode: string, cert: string, key: string, ca?: string): Promise<[Child, number]> {
+  const c = new Child(python, [peerPy, mode, cert, key, ...(ca ? [ca] : [])]);
+  const m = await c.line(/PORT (\d+)/);
+  return [c, Number(m[1])];
+}
+
+function connect(port: number, timeout = 10): usocket.Socket {
+  const s = usocket.socket();
+  s.settimeout(timeout);
+  s.connect(["127.0.0.1", port]);
+  return s;
+}
+
+/** A client context trusting the test CA. */
+function clientCtx(): usocket.ssl.SSLContext {
+  const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+  ctx.load_verify_locations({ cafile: testPki().caFile });
+  return ctx;
+}
+
+const text = (b: Uint8Array | null) => b === null ? null : new TextDecoder().decode(b);
+
+test("ssl client ↔ openssl s_server: TLS 1.3, cipher, the server's DER certificate, an HTTP answer", async () => {
+  const p = testPki();
+  const [srv, port] = await sServer(p.certFile, p.keyFile);
+  try {
+    const t = clientCtx().wrap_socket(connect(port), { server_hostname: "localhost" });
+    assert.equal(t.version(), "TLSv1.3");
+    const [suite, version] = t.cipher()!;
+    assert.match(suite, /^TLS_(AES|CHACHA20)/);
+    assert.equal(version, "TLSv1.3");
+    assert.deepEqual(t.getpeercert(true), p.certDer, "getpeercert(true) is the server's certificate, DER");
+    assert.throws(() => t.getpeercert(false), TypeError);
+    t.write("GET / HTTP/1.0\r\n\r\n");
+    assert.match(text(t.readline())!, /^HTTP\/1\.0 200 ok/);
+    const rest = text(t.read())!;
+    assert.match(rest, /s_server/, "the -www page");
+    t.close();
+    t.close();
+    assertOSError(() => t.read(1), errno.EBADF, "read after close");
+    assert.equal(t.fileno(), -1);
+  } finally {
+    await srv.done();
+  }
+});
+
+test("ssl client ↔ CPython echo: 4 MiB checksummed both ways; recv/send/sendall; the peer's close_notify is EOF", async () => {
+  const p = testPki();
+  const [peer, port] = await pyPeer("echo", p.certFile, p.keyFile);
+  try {
+    const t = clientCtx().wrap_socket(connect(port), { server_hostname: "127.0.0.1" }); // an IP literal checked
+    const size = 4 << 20, step = 1 << 18;
+    const data = new Uint8Array(size);
+    for (let i = 0; i < size; i++) data[i] = (i * 13 + (i >> 11)) & 255;
+    const back = new Uint8Array(size);
+    let got = 0;
+    for (let off = 0; off < size; off += step) {
+      if ((off / step) % 2 === 0) t.sendall(data.subarray(off, off + step));
+      else assert.equal(t.write(data.subarray(off, off + step)), step);
+      assert.equal(t.readinto(back.subarray(got), step), step, "readinto waits for the whole count");
+      got += step;
+    }
+    assert.ok(back.every((b, i) => b === data[i]), "every byte back, in order");
+    assert.equal(t.send("ping"), 4);
+    let echoed = "";
+    while (echoed.length < 4) echoed += text(t.recv(16));
+    assert.equal(echoed, "ping");
+    const plain = t.unwrap(); // close_notify both ways
+    assert.equal(plain.recv(1).length, 0, "after unwrap the plain socket sees the peer's close");
+    plain.close();
+    assert.match(await peer.done(), new RegExp(`DONE echoed ${size + 4}`));
+  } finally {
+    peer.kill();
+  }
+});
+
+test("ssl: certificate failures raise SSLCertVerificationError with OpenSSL's code; the socket is closed once", async () => {
+  const p = testPki();
+  const cases: [string, string, string, string, number][] = [
+    // [label, cert, key, server_hostname, X509_V_ERR_*]
+    ["self-signed server", p.selfCert, p.selfKey, "localhost", 18],
+    ["expired", p.expiredCert, p.expiredKey, "localhost", 10],
+    ["another name", p.wrongCert, p.wrongKey, "localhost", 62],
+    ["right cert, wrong host asked", p.certFile, p.keyFile, "other.example", 62],
+    ["right cert, wrong IP asked", p.certFile, p.keyFile, "127.0.0.2", 64],
+  ];
+  const before = fdCount();
+  for (const [label, cert, key, host, code] of cases) {
+    const [srv, port] = await sServer(cert, key);
+    const sock = connect(port);
+    try {
+      assert.throws(() => clientCtx().wrap_socket(sock, { server_hostname: host }), (e: unknown) => {
+        assert.ok(e instanceof ssl.SSLCertVerificationError, `${label}: ${e}`);
+        assert.ok(e instanceof ssl.SSLError && e instanceof usocket.OSError);
+        assert.equal(e.verify_code, code, `${label}: ${e.verify_message}`);
+        assert.match(e.message, /certificate verify failed/);
+        return true;
+      });
+      assert.equal(sock.fileno(), -1, `${label}: the failed wrap closed the socket`);
+      sock.close(); // and the caller's close is a no-op
+    } finally {
+      srv.kill();
+      await srv.done();
+    }
+  }
+  // with no CA loaded, the test CA's server is unknown too
+  const [srv, port] = await sServer(p.certFile, p.keyFile);
+  const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+  assert.throws(
+    () => ctx.wrap_socket(connect(port), { server_hostname: "localhost" }),
+    (e: unknown) => e instanceof ssl.SSLCertVerificationError && e.verify_code === 20,
+  );
+  srv.kill();
+  await srv.done();
+  assert.equal(fdCount(), before, "no descriptor leaked");
+});
+
+test("ssl: CERT_NONE (MicroPython's wrap_socket default) accepts a self-signed server", async () => {
+  const p = testPki();
+  const [srv, port] = await sServer(p.selfCert, p.selfKey);
+  try {
+    const t = ssl.wrap_socket(connect(port), { server_hostname: "localhost" });
+    t.write("GET / HTTP/1.0\r\n\r\n");
+    assert.match(text(t.readline())!, /^HTTP\/1\.0 200/);
+    t.close();
+  } finally {
+    await srv.done();
+  }
+});
+
+test("ssl server (DER key and cert) ↔ openssl s_client, which verifies it for localhost", async () => {
+  const p = testPki();
+  const [lsn, port] = listener();
+  lsn.settimeout(10);
+  const client = new Child(
+    "openssl",
+    [
+      "s_client",
+      "-connect",
+      `127.0.0.1:${port}`,
+      "-CAfile",
+      p.caFile,
+      "-verify_return_error",
+      "-verify_hostname",
+      "localhost",
+      "-servername",
+      "localhost",
+      "-quiet",
+    ],
+    {},
+    "hello from s_client\n",
+  );
+  try {
+    await client.written; // before this thread blocks
+    const [conn] = lsn.accept();
+    conn.settimeout(10);
+    const t = ssl.wrap_socket(conn, { server_side: true, key: p.keyDer, cert: p.certDer });
+    assert.equal(t.server_side, true);
+    assert.equal(text(t.readline()), "hello from s_client\n");
+    t.write("hello from usocket\n");
+    t.close(); // close_notify: s_client exits
+    const out = await client.done();
+    assert.match(out, /hello from usocket/);
+  } finally {
+    client.kill();
+    lsn.close();
+  }
+});
+
+test("ssl server: CPython's client verifies it; mutual TLS with cadata requires the client's certificate", async () => {
+  const p = testPki();
+  for (const withCert of [true, false]) {
+    const [lsn, port] = listener();
+    lsn.settimeout(10);
+    const client = new Child(
+      python,
+      [peerPy, withCert ? "client-cert" : "client-line", p.clientCert, p.clientKey, p.caFile],
+      { PORT: String(port) },
+    );
+    try {
+      const [conn] = lsn.accept();
+      conn.settimeout(10);
+      const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
+      ctx.load_cert_chain(p.certPem, p.keyPem); // PEM bytes
+      ctx.verify_mode = ssl.CERT_REQUIRED;
+      ctx.load_verify_locations({ cadata: p.caPem });
+      if (withCert) {
+        const t = ctx.wrap_socket(conn, { server_side: true });
+        assert.ok(t.getpeercert(true)!.length > 100, "the client's certificate");
+        assert.equal(text(t.readline()), "ping\n");
+        t.write("pong\n");
+        t.close();
+        assert.match(await client.done(), /GOT pong TLSv1\.3/);
+      } else {
+        assert.throws(() => ctx.wrap_socket(conn, { server_side: true }), ssl.SSLError);
+        assert.equal(conn.fileno(), -1);
+        await client.done();
+      }
+    } finally {
+      client.kill();
+      lsn.close();
+    }
+  }
+});
+
+test("ssl: a peer that is not TLS, or resets mid-handshake, raises at once; nothing leaks", async () => {
+  const p = testPki();
+  const before = fdCount();
+  for (const mode of ["garbage", "reset"]) {
+    const [peer, port] = await pyPeer(mode, p.certFile, p.keyFile);
+    const sock = connect(port);
+    const ctx = clientCtx();
+    const t0 = performance.now();
+    assert.throws(
+      () => ctx.wrap_socket(sock, { server_hostname: "localhost" }),
+      (e: unknown) => e instanceof usocket.OSError && (mode === "reset" || e instanceof ssl.SSLError),
+      mode,
+    );
+    assert.ok(performance.now() - t0 < 5000, `${mode}: no hang`);
+    assert.equal(sock.fileno(), -1);
+    await peer.done();
+  }
+  assert.equal(fdCount(), before);
+});
+
+test("ssl: an EOF without close_notify is an SSLError (ECONNRESET), and it is sticky", async () => {
+  const p = testPki();
+  const [peer, port] = await pyPeer("echo-nonotify", p.certFile, p.keyFile);
+  try {
+    const t = clientCtx().wrap_socket(connect(port), { server_hostname: "localhost" });
+    t.write("x");
+    assert.equal(text(t.read(5)), "hello");
+    let first: unknown;
+    try {
+      t.read();
+    } catch (e) {
+      first = e;
+    }
+    assert.ok(first instanceof ssl.SSLError, String(first));
+    assert.equal((first as usocket.OSError).errno, errno.ECONNRESET);
+    assert.throws(() => t.read(1), (e: unknown) => e === first, "the same error again");
+    assert.throws(() => t.write("y"), (e: unknown) => e === first);
+    t.close();
+  } finally {
+    await peer.done();
+  }
+});
+
+test("ssl: a timeout raises ETIMEDOUT and is not sticky; a non-blocking socket returns null / raises SSLWantReadError", async () => {
+  const p = testPki();
+  const [peer, port] = await pyPeer("silent", p.certFile, p.keyFile);
+  try {
+    const t = clientCtx().wrap_socket(connect(port), { server_hostname: "localhost" });
+    t.settimeout(0.2);
+    const t0 = performance.now();
+    assertOSError(() => t.readline(), errno.ETIMEDOUT, "readline");
+    assert.ok(performance.now() - t0 < 1000);
+    t.setblocking(false);
+    assert.equal(t.gettimeout(), 0);
+    assert.equal(t.read(4), null);
+    assert.throws(() => t.recv(4), ssl.SSLWantReadError);
+    assert.throws(() => t.recv(4), (e: unknown) => (e as usocket.OSError).errno === errno.EAGAIN);
+    // wait for the late line with poll, then read it
+    const pl = usocket.select.poll();
+    pl.register(t, usocket.select.POLLIN);
+    assert.equal(pl.poll(5000).length, 1);
+    pl.unregister(t);
+    t.settimeout(5);
+    assert.equal(text(t.readline()), "late\n");
+    t.close();
+  } finally {
+    await peer.done();
+  }
+});
+
+test("ssl: a non-blocking handshake is driven by poll: wrap defers it, the first reads return null", async () => {
+  const p = testPki();
+  const [peer, port] = await pyPeer("echo", p.certFile, p.keyFile);
+  try {
+    const sock = connect(port);
+    sock.setblocking(false);
+    const t = clientCtx().wrap_socket(sock, { server_hostname: "localhost" });
+    assert.equal(t.version(), null, "no handshake yet");
+    const pl = usocket.select.poll();
+    pl.register(t, usocket.select.POLLIN);
+    let reply = "", sent = false;
+    for (let i = 0; i < 1000 && reply !== "echo me"; i++) {
+      if (!sent && t.write("echo me") !== null) sent = true;
+      const r = t.read(64);
+      if (r !== null) reply += text(r);
+      else pl.poll(100);
+    }
+    pl.unregister(t);
+    assert.equal(reply, "echo me");
+    assert.equal(t.version(), "TLSv1.3");
+    t.setblocking(true);
+    t.settimeout(5);
+    t.unwrap().close();
+  } finally {
+    await peer.done();
+  }
+});
+
+test("ssl: contexts check their arguments before any call", () => {
+  assert.throws(() => new ssl.SSLContext(16), RangeError);
+  const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+  assert.equal(ctx.verify_mode, ssl.CERT_REQUIRED);
+  assert.equal(ctx.check_hostname, true);
+  assert.throws(() => (ctx.verify_mode = ssl.CERT_NONE), RangeError, "CERT_NONE with check_hostname");
+  ctx.check_hostname = false;
+  ctx.verify_mode = ssl.CERT_NONE;
+  const server = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
+  assert.equal(server.verify_mode, ssl.CERT_NONE);
+  assert.throws(() => server.load_cert_chain(new Uint8Array(10)), ssl.SSLError);
+  assert.throws(
+    () => server.load_cert_chain("/nonexistent/cert.pem"),
+    (e: unknown) => e instanceof usocket.OSError && e.errno === errno.ENOENT,
+  );
+  const p = testPki();
+  assert.throws(() => server.load_cert_chain(p.certFile, p.clientKey), ssl.SSLError, "a key of another certificate");
+  assert.throws(() => server.set_ciphers("NO-SUCH-CIPHER"), ssl.SSLError);
+  const [a, b] = usocket.socketpair();
+  try {
+    const strict = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+    assert.throws(() => strict.wrap_socket(a), /server_hostname/);
+    assert.throws(() => strict.wrap_socket(a, { server_side: true } as never), TypeError);
+    assert.throws(() => strict.wrap_socket(a, { bogus: 1 } as never), /unknown option/);
+    assert.throws(() => strict.wrap_socket("sock" as never), TypeError);
+    assert.equal(a.fileno() >= 0, true, "refused wraps leave the socket alone");
+  } finally {
+    closeAll(a, b);
+  }
+  assert.deepEqual(readFileSync(p.caFile).subarray(0, 10).toString(), "-----BEGIN");
+  void portOf;
+});
