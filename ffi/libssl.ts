@@ -97,6 +97,15 @@ export const sslSymbols = {
   SSL_CIPHER_get_name: { parameters: ["pointer"], result: "pointer" },
   // int SSL_CIPHER_get_bits(const SSL_CIPHER *c, int *alg_bits);
   SSL_CIPHER_get_bits: { parameters: ["pointer", "buffer"], result: "i32" },
+  // const char *SSL_CIPHER_standard_name(const SSL_CIPHER *c);
+  SSL_CIPHER_standard_name: { parameters: ["pointer"], result: "pointer" },
+  // STACK_OF(SSL_CIPHER) *SSL_CTX_get_ciphers(const SSL_CTX *ctx);
+  SSL_CTX_get_ciphers: { parameters: ["pointer"], result: "pointer" },
+  // int SSL_CTX_set_alpn_protos(SSL_CTX *ctx, const unsigned char *protos, unsigned int protos_len);
+  // (returns 0 on success)
+  SSL_CTX_set_alpn_protos: { parameters: ["pointer", "buffer", "u32"], result: "i32" },
+  // void SSL_get0_alpn_selected(const SSL *ssl, const unsigned char **data, unsigned int *len);
+  SSL_get0_alpn_selected: { parameters: ["pointer", "buffer", "buffer"], result: "void" },
 } as const satisfies SymbolTable;
 
 /** libcrypto's functions. */
@@ -150,6 +159,10 @@ export const cryptoSymbols = {
   ERR_reason_error_string: { parameters: ["u64"], result: "pointer" },
   // const char *ERR_lib_error_string(unsigned long e);
   ERR_lib_error_string: { parameters: ["u64"], result: "pointer" },
+  // int OPENSSL_sk_num(const OPENSSL_STACK *st);
+  OPENSSL_sk_num: { parameters: ["pointer"], result: "i32" },
+  // void *OPENSSL_sk_value(const OPENSSL_STACK *st, int i);
+  OPENSSL_sk_value: { parameters: ["pointer", "i32"], result: "pointer" },
   // const char *OpenSSL_version(int type);
   OpenSSL_version: { parameters: ["i32"], result: "pointer" },
 } as const satisfies SymbolTable;
@@ -166,6 +179,10 @@ export const CTRL = {
   SET_MIN_PROTO_VERSION: 123,
   /** `SSL_CTX_set_max_proto_version`. */
   SET_MAX_PROTO_VERSION: 124,
+  /** `SSL_CTX_get_min_proto_version`. */
+  GET_MIN_PROTO_VERSION: 130,
+  /** `SSL_CTX_get_max_proto_version`. */
+  GET_MAX_PROTO_VERSION: 131,
   /** `BIO_set_mem_eof_return` (bio.h). */
   BIO_C_SET_BUF_MEM_EOF_RETURN: 130,
 } as const;

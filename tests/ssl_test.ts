@@ -419,3 +419,41 @@ test("ssl: contexts check their arguments before any call", () => {
   assert.deepEqual(readFileSync(p.caFile).subarray(0, 10).toString(), "-----BEGIN");
   void portOf;
 });
+
+test("ssl: ALPN (client), minimum/maximum_version and get_ciphers against openssl s_server", async () => {
+  const p = testPki();
+  {
+    const [srv, port] = await sServer(p.certFile, p.keyFile, ["-alpn", "h2,http/1.1"]);
+    const ctx = clientCtx();
+    ctx.set_alpn_protocols(["h2", "http/1.1"]);
+    const t = ctx.wrap_socket(connect(port), { server_hostname: "localhost" });
+    assert.equal(t.selected_alpn_protocol(), "h2");
+    t.close();
+    await srv.done();
+  }
+  {
+    const [srv, port] = await sServer(p.certFile, p.keyFile);
+    const ctx = clientCtx();
+    assert.equal(ctx.minimum_version, ssl.TLSVersion.TLSv1_2, "TLS 1.2 at least, as CPython");
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2;
+    assert.equal(ctx.maximum_version, ssl.TLSVersion.TLSv1_2);
+    const t = ctx.wrap_socket(connect(port), { server_hostname: "localhost" });
+    assert.equal(t.version(), "TLSv1.2");
+    assert.equal(t.selected_alpn_protocol(), null, "nothing offered, nothing chosen");
+    t.close();
+    await srv.done();
+  }
+  {
+    const [srv, port] = await sServer(p.certFile, p.keyFile, ["-tls1_2"]);
+    const ctx = clientCtx();
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_3;
+    assert.throws(() => ctx.wrap_socket(connect(port), { server_hostname: "localhost" }), ssl.SSLError);
+    srv.kill();
+    await srv.done();
+  }
+  const names = clientCtx().get_ciphers();
+  assert.ok(names.includes("TLS_AES_128_GCM_SHA256"), names.join(" "));
+  assert.ok(names.some((n) => n.startsWith("TLS_ECDHE_")), "TLS 1.2 suites too");
+  assert.throws(() => clientCtx().set_alpn_protocols(["x".repeat(256)]), RangeError);
+  assert.throws(() => (clientCtx().minimum_version = 0x305), RangeError);
+});

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { backend } from "../../ffi/backend.ts";
 import { CTRL, type LibSsl, libssl } from "../../ffi/libssl.ts";
 import type { Pointer } from "../../ffi/types.ts";
 import { parseIPv4, parseIPv6 } from "../address/ip_text.ts";
@@ -22,6 +23,19 @@ export const CERT_NONE = 0;
 export const CERT_OPTIONAL = 1;
 /** Require and verify the peer's certificate. */
 export const CERT_REQUIRED = 2;
+
+/**
+ * Protocol versions for `minimum_version` / `maximum_version`, as CPython's
+ * `ssl.TLSVersion` (the values are the wire versions, as OpenSSL's).
+ */
+export const TLSVersion: {
+  readonly MINIMUM_SUPPORTED: -2;
+  readonly MAXIMUM_SUPPORTED: -1;
+  readonly TLSv1: 769;
+  readonly TLSv1_1: 770;
+  readonly TLSv1_2: 771;
+  readonly TLSv1_3: 772;
+} = { MINIMUM_SUPPORTED: -2, MAXIMUM_SUPPORTED: -1, TLSv1: 769, TLSv1_1: 770, TLSv1_2: 771, TLSv1_3: 772 };
 
 // SSL_CTX_set_verify modes (ssl.h)
 const SSL_VERIFY_PEER = 1, SSL_VERIFY_FAIL_IF_NO_PEER_CERT = 2;
@@ -83,7 +97,8 @@ export interface VerifyLocations {
  * A client context starts at `CERT_REQUIRED` with `check_hostname`, as
  * MicroPython's `tls` module and CPython; differs from MicroPython's
  * `ssl.SSLContext` wrapper (micropython-lib), which starts at `CERT_NONE`.
- * A server context starts at `CERT_NONE`.
+ * A server context starts at `CERT_NONE`. Both allow TLS 1.2 and 1.3
+ * (`minimum_version` TLSv1_2, as CPython).
  *
  * @example A TLS client (needs a server; see the README)
  * ```ts
@@ -124,6 +139,8 @@ export class SSLContext {
     this.protocol = protocol;
     ctxFinalizer.register(this, { lib, ctx }, this);
     lib.SSL_CTX_ctrl(ctx, CTRL.SET_MODE, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER, null);
+    // TLS 1.2 at least, as CPython (3.10+)
+    lib.SSL_CTX_ctrl(ctx, CTRL.SET_MIN_PROTO_VERSION, BigInt(TLSVersion.TLSv1_2), null);
     if (protocol === PROTOCOL_TLS_CLIENT) {
       this.#checkHostname = true;
       this.verify_mode = CERT_REQUIRED;
@@ -280,6 +297,93 @@ export class SSLContext {
   load_default_certs(): void {
     if (arguments.length > 0) surplus(arguments.length, 0, "SSLContext.load_default_certs()");
     if (this.#lib.SSL_CTX_set_default_verify_paths(this.#ctx) !== 1) throw queueError(this.#lib, "load_default_certs");
+  }
+
+  /** The lowest protocol version allowed: `SSL_CTX_set_min_proto_version`; `TLSVersion.MINIMUM_SUPPORTED` for OpenSSL's lowest. */
+  get minimum_version(): number {
+    const v = Number(this.#lib.SSL_CTX_ctrl(this.#ctx, CTRL.GET_MIN_PROTO_VERSION, 0n, null));
+    return v === 0 ? TLSVersion.MINIMUM_SUPPORTED : v;
+  }
+  set minimum_version(v: number) {
+    this.#setVersion(CTRL.SET_MIN_PROTO_VERSION, v, "minimum_version");
+  }
+
+  /** The highest protocol version allowed: `SSL_CTX_set_max_proto_version`; `TLSVersion.MAXIMUM_SUPPORTED` for OpenSSL's highest. */
+  get maximum_version(): number {
+    const v = Number(this.#lib.SSL_CTX_ctrl(this.#ctx, CTRL.GET_MAX_PROTO_VERSION, 0n, null));
+    return v === 0 ? TLSVersion.MAXIMUM_SUPPORTED : v;
+  }
+  set maximum_version(v: number) {
+    this.#setVersion(CTRL.SET_MAX_PROTO_VERSION, v, "maximum_version");
+  }
+
+  #setVersion(cmd: number, v: number, name: string): void {
+    const known = [-2, -1, 769, 770, 771, 772];
+    if (typeof v !== "number" || !known.includes(v)) {
+      throw new RangeError(`${name} must be a TLSVersion (TLSv1_2: 771, TLSv1_3: 772, …), got ${String(v)}`);
+    }
+    const wire = v < 0 ? 0n : BigInt(v); // 0: OpenSSL's lowest / highest
+    if (this.#lib.SSL_CTX_ctrl(this.#ctx, cmd, wire, null) !== 1n) throw queueError(this.#lib, name);
+  }
+
+  /**
+   * The protocols offered in ALPN, most preferred first
+   * (`SSL_CTX_set_alpn_protos`), as CPython's `set_alpn_protocols`. Read the
+   * one the server chose with `SSLSocket.selected_alpn_protocol()`.
+   *
+   * Differs from CPython: only a client offers and checks them; a server
+   * context ignores them (no selection callback yet).
+   *
+   * @param protocols names of 1 to 255 bytes, e.g. `["h2", "http/1.1"]`
+   * @throws {TypeError | RangeError} a name that is not a string of 1-255 bytes
+   * @example
+   * ```ts
+   * import { ssl } from "../../mod.ts";
+   * new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).set_alpn_protocols(["h2", "http/1.1"]);
+   * ```
+   */
+  set_alpn_protocols(protocols: readonly string[]): void {
+    if (arguments.length > 1) surplus(arguments.length, 1, "SSLContext.set_alpn_protocols(protocols)");
+    if (!Array.isArray(protocols)) {
+      throw new TypeError(`protocols must be an array of strings, got ${typeName(protocols)}`);
+    }
+    const parts: Uint8Array[] = [];
+    for (const [i, p] of protocols.entries()) {
+      if (typeof p !== "string") throw new TypeError(`protocols[${i}] must be a string, got ${typeName(p)}`);
+      const b = new TextEncoder().encode(p);
+      if (b.length < 1 || b.length > 255) throw new RangeError(`protocols[${i}] must be 1-255 bytes, got ${b.length}`);
+      parts.push(Uint8Array.of(b.length), b);
+    }
+    const wire = new Uint8Array(parts.reduce((n, b) => n + b.length, 0));
+    let off = 0;
+    for (const b of parts) (wire.set(b, off), off += b.length);
+    if (this.#lib.SSL_CTX_set_alpn_protos(this.#ctx, wire, wire.length) !== 0) throw queueError(this.#lib, "ALPN");
+  }
+
+  /**
+   * The cipher suites this context may use, by their standard (IANA) names
+   * (`SSL_CTX_get_ciphers`, `SSL_CIPHER_standard_name`), as MicroPython's
+   * `get_ciphers()` returns names. No syscall.
+   *
+   * @example
+   * ```ts
+   * import { ssl } from "../../mod.ts";
+   * const names = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).get_ciphers();
+   * console.log(names.includes("TLS_AES_128_GCM_SHA256")); // true
+   * ```
+   */
+  get_ciphers(): string[] {
+    if (arguments.length > 0) surplus(arguments.length, 0, "SSLContext.get_ciphers()");
+    const lib = this.#lib;
+    const stack = lib.SSL_CTX_get_ciphers(this.#ctx);
+    const out: string[] = [];
+    const n = stack === null ? 0 : lib.OPENSSL_sk_num(stack);
+    for (let i = 0; i < n; i++) {
+      const c = lib.OPENSSL_sk_value(stack, i);
+      const name = backend.cstring(lib.SSL_CIPHER_standard_name(c)) ?? backend.cstring(lib.SSL_CIPHER_get_name(c));
+      if (name) out.push(name);
+    }
+    return out;
   }
 
   /**

@@ -25,6 +25,7 @@ export {
   PROTOCOL_TLS_CLIENT,
   PROTOCOL_TLS_SERVER,
   SSLContext,
+  TLSVersion,
   type VerifyLocations,
   wrap_socket,
   type WrapOptions,

@@ -535,6 +535,25 @@ export class SSLSocket extends Stream implements Pollable {
     return backend.cstring(this.#lib.SSL_get_version(this.#ssl));
   }
 
+  /**
+   * The protocol the server chose in ALPN (`SSL_get0_alpn_selected`), or
+   * `null` when none was, as CPython. No syscall.
+   *
+   * @example See {@linkcode SSLContext}
+   * ```ts
+   * import { ssl } from "../../mod.ts";
+   * console.log(typeof ssl.SSLSocket.prototype.selected_alpn_protocol); // "function"
+   * ```
+   */
+  selected_alpn_protocol(): string | null {
+    if (arguments.length > 0) surplus(arguments.length, 0, "SSLSocket.selected_alpn_protocol()");
+    this.#live();
+    const data = new BigUint64Array(1), len = new Uint32Array(1);
+    this.#lib.SSL_get0_alpn_selected(this.#ssl, new Uint8Array(data.buffer), new Uint8Array(len.buffer));
+    if (data[0] === 0n || len[0] === 0) return null;
+    return new TextDecoder().decode(backend.peek(data[0], len[0]));
+  }
+
   /** True for the server end of the connection (CPython's `server_side`). */
   get server_side(): boolean {
     return this.#serverSide;
