@@ -23,6 +23,25 @@ export interface Pollable {
   _onClose(hook: (obj: Pollable) => void): void;
   /** Removes a hook registered with `_onClose`. */
   _offClose(hook: (obj: Pollable) => void): void;
+  /**
+   * Optional: the events to wait for on the descriptor when a caller asks
+   * for `events` (POLLIN/POLLOUT). A TLS socket whose next step needs the
+   * other direction (ciphertext queued for a full socket; a write that
+   * needs the peer's handshake bytes) asks for that one instead, as
+   * MicroPython's `poll_mask`; a poller then reports the caller's bits when
+   * it fires, so the caller calls again and the step advances.
+   */
+  _pollEvents?(events: number): number;
+}
+
+/**
+ * The revents to report for a caller who asked `mask` when the descriptor
+ * was polled for `want` (`Pollable._pollEvents`) and `rev` came back: bits
+ * polled in the caller's stead stand for the caller's bits they replaced.
+ */
+export function callerEvents(rev: number, mask: number, want: number): number {
+  if (want === mask || (rev & want) === 0) return rev; // unchanged, or only POLLERR/POLLHUP/POLLNVAL
+  return (rev & ~(want & ~mask)) | (mask & ~want);
 }
 
 /** True when `v` is a {@linkcode Pollable} object. */

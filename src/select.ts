@@ -42,7 +42,7 @@
 import { surplus, typeName } from "./args.ts";
 import { OSError } from "./os_error.ts";
 import { C, E, L } from "./platform/mod.ts";
-import { _pendingObjects, isPollable, type Pollable } from "./pollable.ts";
+import { _pendingObjects, callerEvents, isPollable, type Pollable } from "./pollable.ts";
 import { sysPoll } from "./wait.ts";
 
 export type { Pollable } from "./pollable.ts";
@@ -84,6 +84,8 @@ const F_OBJIN = 2;
 const F_CLOSED = 4;
 /** Disabled by a one-shot ipoll() until the next modify()/register(). */
 const F_OFF = 8;
+/** The object chooses the descriptor's events per poll (`Pollable._pollEvents`: a TLS socket). */
+const F_DYN = 16;
 
 /** Checks `obj` is a Pollable or a valid descriptor number (TypeError/RangeError naming `name`). */
 function checkObj(obj: unknown, name: string): void {
@@ -187,6 +189,8 @@ export class Poll<T extends PollTarget = PollTarget> {
   #nNval = 0;
   /** Entries flagged F_OBJIN (their pending bytes are checked each poll). */
   #nObjIn = 0;
+  /** Entries flagged F_DYN (asked for their events before each poll). */
+  #nDyn = 0;
   /** Given to every registered object's `_onClose`: one closure per poller. */
   readonly #hook = (s: Pollable): void => {
     const i = this.#index.get(s as T);
@@ -218,6 +222,8 @@ export class Poll<T extends PollTarget = PollTarget> {
     if ((f & (F_CLOSED | F_OFF)) === F_CLOSED) this.#nNval++;
     if (old & F_OBJIN) this.#nObjIn--;
     if (f & F_OBJIN) this.#nObjIn++;
+    if (old & F_DYN) this.#nDyn--;
+    if (f & F_DYN) this.#nDyn++;
     this.#flags[i] = f;
   }
 
@@ -227,7 +233,8 @@ export class Poll<T extends PollTarget = PollTarget> {
     this.#fds[i * S32 + FD32] = fd;
     this.#evs[i * S16 + EV16] = mask;
     this.#evs[i * S16 + REV16] = 0;
-    this.#setFlags(i, (sock ? F_OBJ : 0) | (sock && (mask & POLLIN) ? F_OBJIN : 0));
+    const dyn = sock && typeof (obj as Pollable)._pollEvents === "function";
+    this.#setFlags(i, (sock ? F_OBJ : 0) | (sock && (mask & POLLIN) ? F_OBJIN : 0) | (dyn ? F_DYN : 0));
   }
 
   /** One-shot: stops reporting entry i (the kernel ignores a negative fd). */
@@ -396,9 +403,28 @@ export class Poll<T extends PollTarget = PollTarget> {
       }
     }
     const nNval = this.#nNval;
+    // Objects that choose their descriptor's events: [entry, caller's mask, polled] for each that changed
+    let dyn: number[] | null = null;
+    if (this.#nDyn > 0) {
+      for (let i = 0; i < n; i++) {
+        if ((flags[i] & (F_DYN | F_CLOSED | F_OFF)) !== F_DYN) continue;
+        const mask = evs[i * S16 + EV16], want = (objs[i] as Pollable)._pollEvents!(mask);
+        if (want !== mask) {
+          (dyn ??= []).push(i, mask, want);
+          evs[i * S16 + EV16] = want;
+        }
+      }
+    }
     // Not sockCall: there is no call to retry after the wait, only the wait,
     // on many descriptors: sysPoll, the poll(2) wrapper sockCall waits with.
     const r = sysPoll(this.#buf, n, nBuf > 0 || nNval > 0 ? 0 : ms);
+    if (dyn !== null) {
+      for (let k = 0; k < dyn.length; k += 3) {
+        const i = dyn[k];
+        evs[i * S16 + EV16] = dyn[k + 1];
+        if (r > 0) evs[i * S16 + REV16] = callerEvents(evs[i * S16 + REV16], dyn[k + 1], dyn[k + 2]);
+      }
+    }
     if (r + nBuf + nNval === 0) return [];
     const out: [T, number][] = [];
     let kLeft = r, bLeft = nBuf, vLeft = nNval;
@@ -558,17 +584,23 @@ export function select<R extends PollTarget, W extends PollTarget, X extends Pol
   const slots = [new Int32Array(lists[0].length), new Int32Array(lists[1].length), new Int32Array(lists[2].length)];
   const names = ["rlist", "wlist", "xlist"], bits = [POLLIN, POLLOUT, POLLPRI];
   let n = 0;
+  // what each read/write item's descriptor is polled for (a TLS socket may choose the other direction)
+  const wants = [new Uint16Array(lists[0].length), new Uint16Array(lists[1].length)];
   for (let l = 0; l < 3; l++) {
     const list = lists[l];
     for (let k = 0; k < list.length; k++) {
       const fd = fdOf(list[k], `${names[l]}[${k}]`);
+      const o = list[k];
+      let bit = bits[l];
+      if (l < 2 && typeof o !== "number" && o._pollEvents) bit = o._pollEvents(bit);
+      if (l < 2) wants[l][k] = bit;
       let i = byFd.get(fd);
       if (i === undefined) {
         i = n++;
         byFd.set(fd, i);
         fds[i * S32 + FD32] = fd;
       }
-      evs[i * S16 + EV16] |= bits[l];
+      evs[i * S16 + EV16] |= bit;
       slots[l][k] = i;
     }
   }
@@ -584,9 +616,12 @@ export function select<R extends PollTarget, W extends PollTarget, X extends Pol
   }
   const rev = (i: number): number => r > 0 ? evs[i * S16 + REV16] : 0;
   const rOut = lists[0].filter((o, k) =>
-    (rev(slots[0][k]) & (POLLIN | POLLHUP | POLLERR)) !== 0 || (typeof o !== "number" && o._pending() > 0)
+    (callerEvents(rev(slots[0][k]), POLLIN, wants[0][k]) & (POLLIN | POLLHUP | POLLERR)) !== 0
+    || (typeof o !== "number" && o._pending() > 0)
   );
-  const wOut = lists[1].filter((_, k) => (rev(slots[1][k]) & (POLLOUT | POLLERR)) !== 0);
+  const wOut = lists[1].filter((_, k) =>
+    (callerEvents(rev(slots[1][k]), POLLOUT, wants[1][k]) & (POLLOUT | POLLERR)) !== 0
+  );
   const xOut = lists[2].filter((_, k) => (rev(slots[2][k]) & POLLPRI) !== 0);
   return [rOut, wOut, xOut];
 }

@@ -34,7 +34,7 @@ import {
 } from "./errors.ts";
 
 const { EAGAIN, EBADF, ETIMEDOUT } = E;
-const MSG_DONTWAIT = C.MSG_DONTWAIT;
+const MSG_DONTWAIT = C.MSG_DONTWAIT, POLLIN = C.POLLIN, POLLOUT = C.POLLOUT;
 
 // TLS operations driven by SSLSocket.#drive.
 const OP_READ = 0, OP_WRITE = 1, OP_HANDSHAKE = 2, OP_SHUTDOWN = 3;
@@ -101,6 +101,8 @@ export class SSLSocket extends Stream implements Pollable {
   #error: OSError | null = null;
   /** The last read stopped on a partial record: unprocessed bytes are not readable until more arrive. */
   #needSocket = false;
+  /** The last write (or handshake) waits for the peer's bytes: pollers wait for POLLIN in its stead. */
+  #writeNeedsRead = false;
   #closeHooks: Set<(s: SSLSocket) => void> | null = null;
 
   /** @internal Use `SSLContext.wrap_socket`. */
@@ -182,6 +184,7 @@ export class SSLSocket extends Stream implements Pollable {
     if (r > 0) {
       this.#lib.BIO_write_ex(this.#rbio, inBuf, r, sizeT);
       this.#needSocket = false;
+      this.#writeNeedsRead = false;
     } else if (r === 0) {
       this.#lib.BIO_ctrl(this.#rbio, CTRL.BIO_C_SET_BUF_MEM_EOF_RETURN, 0n, null);
     }
@@ -242,6 +245,7 @@ export class SSLSocket extends Stream implements Pollable {
             continue;
           }
           // a write's records were taken: the count stands even if some wait in the queue
+          this.#writeNeedsRead = false;
           return count;
         }
         if (f < 0) return f === -EAGAIN ? NEED_WRITE : f;
@@ -251,6 +255,7 @@ export class SSLSocket extends Stream implements Pollable {
         if (r >= 0) continue; // bytes, or EOF now visible to OpenSSL
         if (r === -EAGAIN) {
           this.#needSocket = true;
+          if (op !== OP_READ) this.#writeNeedsRead = true;
           return NEED_READ;
         }
         return r;
@@ -314,6 +319,19 @@ export class SSLSocket extends Stream implements Pollable {
     const p = n + this.#lib.SSL_pending(this.#ssl);
     if (p > 0) return p;
     return !this.#needSocket && this.#lib.SSL_has_pending(this.#ssl) === 1 ? 1 : 0;
+  }
+
+  /**
+   * @internal What a poller waits for on the descriptor when asked for
+   * `events`: POLLOUT while ciphertext is queued (it must go before anything
+   * else can), POLLIN while a write or handshake waits for the peer's
+   * bytes; otherwise `events`. See `Pollable._pollEvents`.
+   */
+  _pollEvents(events: number): number {
+    if (events === 0 || this.#ssl === null || this.#error !== null) return events;
+    if (this.#outEnd > this.#outPos) return (events & ~POLLIN) | POLLOUT;
+    if (this.#writeNeedsRead) return (events & ~POLLOUT) | POLLIN;
+    return events;
   }
 
   // ---- CPython's socket-style methods ----

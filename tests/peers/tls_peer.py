@@ -13,6 +13,8 @@ Modes:
   garbage     a plain TCP server: answers the ClientHello with HTTP text, then closes
   reset       a plain TCP server: reads the ClientHello, then resets (SO_LINGER 0)
   silent      TLS handshake, then sends nothing for 1.5 s, then "late\n", then close_notify
+  sink        reads COUNT bytes (environment) without answering, then sends "ok\n" and
+              waits for EOF
   client-line a TLS client verifying the server against CAFILE for "localhost":
               sends "ping\n", prints the line it gets back
   client-cert like client-line, presenting CERT/KEY as a client certificate
@@ -30,6 +32,8 @@ cafile = sys.argv[4] if len(sys.argv) > 4 else None
 
 def listener():
     s = socket.socket()
+    if mode == "sink":
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # small buffers: the writer's TLS queue fills
     s.bind(("127.0.0.1", 0))
     s.listen(1)
     s.settimeout(10)
@@ -43,7 +47,7 @@ def server_ctx():
     return ctx
 
 
-if mode in ("echo", "echo-nonotify", "mtls", "silent"):
+if mode in ("echo", "echo-nonotify", "mtls", "silent", "sink"):
     srv = listener()
     ctx = server_ctx()
     if mode == "mtls":
@@ -78,6 +82,21 @@ if mode in ("echo", "echo-nonotify", "mtls", "silent"):
         conn.sendall(line)
         conn.unwrap().close()
         print("DONE client cert:", dict(x[0] for x in peer["subject"])["commonName"], flush=True)
+    elif mode == "sink":
+        time.sleep(0.5)  # let the writer fill every buffer first
+        want, got = int(os.environ["COUNT"]), 0
+        while got < want:
+            data = conn.recv(65536)
+            if not data:
+                break
+            got += len(data)
+        conn.sendall(b"ok\n")
+        try:
+            while conn.recv(65536):
+                pass
+        except (ssl.SSLError, OSError):
+            pass
+        print("DONE got", got, flush=True)
     else:  # silent
         time.sleep(1.5)
         conn.sendall(b"late\n")
