@@ -1,7 +1,10 @@
 /**
  * A single-threaded, non-blocking TCP echo server on `select.poll()`: one
  * listener and every client connection in one poller, one `poll(2)` per loop
- * turn. A client whose echo cannot be sent at once is read no further until
+ * turn. With a TLS context (`tls`, or `--tls cert.pem key.pem`) it serves TLS:
+ * each client is wrapped without a handshake, which then runs inside its
+ * reads and writes (a TLS step that needs the other direction is polled for
+ * it by the poller itself), and the same loop serves it. A client whose echo cannot be sent at once is read no further until
  * its backlog drains (it is polled for POLLOUT instead of POLLIN), so a
  * client that sends without reading cannot make the server buffer without
  * bound.
@@ -9,11 +12,12 @@
  * Run it:
  *
  * ```sh
- * deno run --allow-ffi examples/poll_echo_server.ts [port] [max-clients]
- * bun examples/poll_echo_server.ts [port] [max-clients]
+ * deno run --allow-ffi examples/poll_echo_server.ts [port] [max-clients] [--tls cert.pem key.pem]
+ * bun examples/poll_echo_server.ts [port] [max-clients] [--tls cert.pem key.pem]
  * ```
  *
- * then `nc 127.0.0.1 7777` from a few terminals. With `max-clients` it stops
+ * then `nc 127.0.0.1 7777` (or `openssl s_client -connect 127.0.0.1:7777`)
+ * from a few terminals. With `max-clients` it stops
  * once that many clients have come and gone; clients silent for 60 s are
  * dropped. Tests call {@linkcode serveEcho} with their own limits.
  *
@@ -23,7 +27,8 @@ import process from "node:process";
 import * as usocket from "../mod.ts";
 
 const { select, OSError, errno } = usocket;
-type Socket = usocket.Socket;
+/** A client connection: a plain socket, or a TLS socket over one. */
+type Socket = usocket.Socket | usocket.ssl.SSLSocket;
 
 /** Limits and hooks of {@linkcode serveEcho}. Every limit is optional. */
 export interface EchoServerOptions {
@@ -43,6 +48,8 @@ export interface EchoServerOptions {
   maxRunMs?: number;
   /** Called once listening, with the port, before the loop starts. */
   onListen?: (port: number) => void;
+  /** Serve TLS with this server context (each client wrapped with `server_side`, handshake deferred). */
+  tls?: usocket.ssl.SSLContext;
 }
 
 /** What {@linkcode serveEcho} did. */
@@ -78,6 +85,7 @@ interface Conn {
 
 const CHUNK = 65536;
 
+/** `e` is an OSError with errno `code` (TLS's SSLWantReadError/SSLWantWriteError are EAGAIN). */
 function isErrno(e: unknown, code: number): boolean {
   return e instanceof OSError && e.errno === code;
 }
@@ -104,7 +112,10 @@ export function serveEcho(opts: EchoServerOptions = {}): EchoServerStats {
   const started = performance.now();
   const stopAt = started + (opts.maxRunMs ?? Infinity);
 
-  const srv = usocket.socket(host.includes(":") ? usocket.AF_INET6 : usocket.AF_INET, usocket.SOCK_STREAM);
+  const srv: usocket.Socket = usocket.socket(
+    host.includes(":") ? usocket.AF_INET6 : usocket.AF_INET,
+    usocket.SOCK_STREAM,
+  );
   const conns = new Map<Socket, Conn>();
   const p = select.poll<Socket>();
   const buf = new Uint8Array(CHUNK);
@@ -187,12 +198,13 @@ export function serveEcho(opts: EchoServerOptions = {}): EchoServerStats {
       let sock: Socket;
       try {
         [sock] = srv.accept();
+        sock.setblocking(false);
+        if (opts.tls) sock = opts.tls.wrap_socket(sock, { server_side: true, do_handshake_on_connect: false });
       } catch (e) {
         if (isErrno(e, errno.EAGAIN) || isErrno(e, errno.ECONNABORTED)) return;
         if (isErrno(e, errno.EMFILE) || isErrno(e, errno.ENFILE)) return; // retried next turn
         throw e;
       }
-      sock.setblocking(false);
       conns.set(sock, { sock, pending: null, sentOff: 0, eof: false, lastActive: t });
       p.register(sock, select.POLLIN);
       stats.accepted++;
@@ -272,16 +284,29 @@ export function serveEcho(opts: EchoServerOptions = {}): EchoServerStats {
 }
 
 if (import.meta.main) {
-  const [portArg, maxArg] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const tlsAt = args.indexOf("--tls");
+  let tls: usocket.ssl.SSLContext | undefined;
+  if (tlsAt >= 0) {
+    const [cert, key] = args.splice(tlsAt, 3).slice(1);
+    if (cert === undefined || key === undefined) {
+      console.error("usage: poll_echo_server.ts [port] [max-clients] [--tls cert.pem key.pem]");
+      process.exit(2);
+    }
+    tls = new usocket.ssl.SSLContext(usocket.ssl.PROTOCOL_TLS_SERVER);
+    tls.load_cert_chain(cert, key);
+  }
+  const [portArg, maxArg] = args;
   const port = portArg === undefined ? 7777 : Number(portArg);
   const maxClients = maxArg === undefined ? undefined : Number(maxArg);
   if (!Number.isInteger(port) || port < 0 || port > 65535 || (maxClients !== undefined && !(maxClients > 0))) {
-    console.error("usage: poll_echo_server.ts [port] [max-clients]");
+    console.error("usage: poll_echo_server.ts [port] [max-clients] [--tls cert.pem key.pem]");
     process.exit(2);
   }
   const stats = serveEcho({
     port,
     maxClients,
+    tls,
     onListen: (p) => console.log(`echo server on 127.0.0.1:${p} (poll, single thread); Ctrl-C to stop`),
   });
   console.log(stats);

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { test } from "node:test";
+import { serveEcho } from "../examples/poll_echo_server.ts";
 import * as usocket from "../mod.ts";
 import { callerEvents } from "../src/pollable.ts";
 import { assertOSError, closeAll, fdCount, listener, portOf } from "./helpers.ts";
@@ -14,6 +15,7 @@ import { testPki } from "./tls_helpers.ts";
 
 const { errno, ssl } = usocket;
 const peerPy = new URL("./peers/tls_peer.py", import.meta.url).pathname;
+const clientsPy = new URL("./peers/tls_clients.py", import.meta.url).pathname;
 const python = process.env.PYTHON ?? "python3";
 
 /** A child process whose output is collected; `line(re)` waits (bounded) for a matching line. */
@@ -516,4 +518,44 @@ test("callerEvents: bits polled in the caller's stead are reported as the caller
   assert.equal(callerEvents(POLLHUP, POLLIN, POLLOUT), POLLHUP, "error bits pass as they are");
   assert.equal(callerEvents(POLLOUT | POLLHUP, POLLIN, POLLOUT), POLLIN | POLLHUP);
   assert.equal(callerEvents(POLLIN, POLLIN, POLLIN), POLLIN);
+});
+
+test("ssl: the poll echo server (examples/poll_echo_server.ts) serves 100 concurrent CPython TLS clients on one thread", async () => {
+  const p = testPki();
+  const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
+  ctx.load_cert_chain(p.certFile, p.keyFile);
+  let clients: Child | undefined;
+  const before = fdCount();
+  const stats = serveEcho({
+    tls: ctx,
+    maxClients: 100,
+    maxRunMs: 60000,
+    clientIdleMs: 30000,
+    onListen: (port) => {
+      clients = new Child(python, [clientsPy, String(port), p.caFile, "100", "100000"]);
+    },
+  });
+  const out = await clients!.done();
+  assert.match(out, /OK 100 10000000/, out);
+  assert.equal(stats.reason, "maxClients");
+  assert.equal(stats.accepted, 100);
+  assert.equal(stats.closed, 100, "every client closed cleanly (close_notify → EOF)");
+  assert.equal(stats.bytes, 100 * 100000);
+  assert.ok(stats.maxConcurrent > 1, `served at once: ${stats.maxConcurrent}`);
+  assert.equal(fdCount(), before, "every descriptor closed");
+});
+
+test("ssl: one 16 MiB blocking write to a slow reader arrives whole", async () => {
+  const p = testPki();
+  const size = 16 << 20;
+  const [peer, port] = await pyPeer("sink", p.certFile, p.keyFile, undefined, { COUNT: String(size) });
+  try {
+    const t = clientCtx().wrap_socket(connect(port, 30), { server_hostname: "localhost" });
+    assert.equal(t.write(new Uint8Array(size).fill(1)), size);
+    assert.equal(text(t.readline()), "ok\n");
+    t.close();
+    assert.match(await peer.done(), new RegExp(`DONE got ${size}`));
+  } finally {
+    peer.kill();
+  }
 });
