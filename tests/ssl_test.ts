@@ -10,12 +10,17 @@ import { test } from "node:test";
 import { serveEcho } from "../examples/poll_echo_server.ts";
 import * as usocket from "../mod.ts";
 import { callerEvents } from "../src/pollable.ts";
-import { assertOSError, closeAll, fdCount, listener, portOf } from "./helpers.ts";
+import { assertOSError, closeAll, execPath, fdCount, isBun, listener, portOf } from "./helpers.ts";
 import { testPki } from "./tls_helpers.ts";
 
 const { errno, ssl } = usocket;
 const peerPy = new URL("./peers/tls_peer.py", import.meta.url).pathname;
 const clientsPy = new URL("./peers/tls_clients.py", import.meta.url).pathname;
+const runtimeTls = new URL("./peers/runtime_tls.ts", import.meta.url).pathname;
+/** The arguments that run `script` on this runtime (Deno: loopback network and reads only). */
+const runtimeArgs = (script: string, ...args: string[]) =>
+  isBun ? [script, ...args] : ["run", "--allow-net=127.0.0.1", "--allow-read", script, ...args];
+const runtimeName = isBun ? "Bun.listen/Bun.connect" : "Deno.listenTls/Deno.connectTls";
 const python = process.env.PYTHON ?? "python3";
 
 /** A child process whose output is collected; `line(re)` waits (bounded) for a matching line. */
@@ -557,5 +562,42 @@ test("ssl: one 16 MiB blocking write to a slow reader arrives whole", async () =
     assert.match(await peer.done(), new RegExp(`DONE got ${size}`));
   } finally {
     peer.kill();
+  }
+});
+
+test(`ssl client ↔ this runtime's own TLS server (${runtimeName})`, async () => {
+  const p = testPki();
+  const srv = new Child(execPath, runtimeArgs(runtimeTls, "server", p.certFile, p.keyFile));
+  try {
+    const port = Number((await srv.line(/PORT (\d+)/))[1]);
+    const t = clientCtx().wrap_socket(connect(port), { server_hostname: "localhost" });
+    const data = new Uint8Array(1 << 20).map((_, i) => (i * 31) & 255);
+    t.sendall(data);
+    const back = new Uint8Array(data.length);
+    assert.equal(t.readinto(back), data.length);
+    assert.deepEqual(back, data, "1 MiB echoed by the runtime's TLS");
+    t.close();
+    assert.match(await srv.done(), /DONE 1048576/);
+  } finally {
+    srv.kill();
+  }
+});
+
+test(`ssl server ↔ this runtime's own TLS client (${runtimeName}), which verifies it`, async () => {
+  const p = testPki();
+  const [lsn, port] = listener();
+  lsn.settimeout(10);
+  const client = new Child(execPath, runtimeArgs(runtimeTls, "client", String(port), p.caFile));
+  try {
+    const [conn] = lsn.accept();
+    conn.settimeout(10);
+    const t = ssl.wrap_socket(conn, { server_side: true, cert: p.certFile, key: p.keyFile });
+    assert.equal(text(t.readline()), "ping\n");
+    t.write("pong\n");
+    t.close();
+    assert.match(await client.done(), /GOT pong/);
+  } finally {
+    client.kill();
+    lsn.close();
   }
 });
