@@ -601,3 +601,62 @@ test(`ssl server ↔ this runtime's own TLS client (${runtimeName}), which verif
     lsn.close();
   }
 });
+
+const example = (name: string) => new URL(`../examples/${name}`, import.meta.url).pathname;
+const exampleArgs = (script: string, ...args: string[]) =>
+  isBun ? [script, ...args] : ["run", "--allow-ffi", script, ...args];
+
+test("MicroPython's http_client_ssl.py, ported (examples/http_client_ssl.ts), against openssl s_server", async () => {
+  const p = testPki();
+  for (const mode of [[], ["--socket"]]) {
+    const [srv, port] = await sServer(p.certFile, p.keyFile);
+    const client = new Child(execPath, exampleArgs(example("http_client_ssl.ts"), "127.0.0.1", String(port), ...mode));
+    const out = await client.done();
+    await srv.done();
+    assert.match(out, /<SSLSocket fd=\d+ client>/, out);
+    assert.match(out, /HTTP\/1\.0 200 ok/, `${mode.join(" ")}: ${out}`);
+  }
+});
+
+test("MicroPython's http_server_ssl.py, ported (examples/http_server_ssl.ts), serves CPython's https client", async () => {
+  const p = testPki();
+  for (const mode of [[], ["--socket"]]) {
+    const server = new Child(
+      execPath,
+      exampleArgs(example("http_server_ssl.ts"), p.certFile, p.keyFile, "0", "2", ...mode),
+    );
+    try {
+      const port = (await server.line(/https:\/\/127\.0\.0\.1:(\d+)\//))[1];
+      const get = [
+        "import http.client, ssl, sys",
+        `ctx = ssl.create_default_context(cafile=${JSON.stringify(p.caFile)})`,
+        "for i in range(2):",
+        `    c = http.client.HTTPSConnection("127.0.0.1", ${port}, context=ctx, timeout=10)`,
+        "    c.request('GET', '/')",
+        "    r = c.getresponse()",
+        "    print(r.status, r.read().decode().strip())",
+        "    c.close()",
+      ].join("\n");
+      const client = new Child(python, ["-c", get]);
+      const out = await client.done();
+      assert.match(out, /200 Hello #0 from MicroPython!\n200 Hello #1 from MicroPython!/, out);
+      const log = await server.done();
+      assert.match(log, /Request:/);
+      assert.equal(server.proc.exitCode, 0, log);
+    } finally {
+      server.kill();
+    }
+  }
+});
+
+test("MicroPython's https_client_nonblocking.py, ported (examples/https_client_nonblocking.ts): poll-driven, against openssl s_server", async () => {
+  const p = testPki();
+  const [srv, port] = await sServer(p.certFile, p.keyFile);
+  const client = new Child(execPath, exampleArgs(example("https_client_nonblocking.ts"), `https://127.0.0.1:${port}/`));
+  const out = await client.done();
+  await srv.done();
+  assert.match(out, /Wrote: \d+/, out);
+  assert.match(out, /Read: \d+/, out);
+  assert.match(out, /HTTP\/1\.0 200 ok/, out);
+  assert.equal(client.proc.exitCode, 0, out);
+});
