@@ -11,7 +11,7 @@ import { serveEcho } from "../examples/poll_echo_server.ts";
 import * as usocket from "../mod.ts";
 import { callerEvents } from "../src/pollable.ts";
 import { assertOSError, closeAll, execPath, fdCount, isBun, listener, portOf } from "./helpers.ts";
-import { testPki } from "./tls_helpers.ts";
+import { testPki, tlsPair } from "./tls_helpers.ts";
 
 const { errno, ssl } = usocket;
 const peerPy = new URL("./peers/tls_peer.py", import.meta.url).pathname;
@@ -659,4 +659,69 @@ test("MicroPython's https_client_nonblocking.py, ported (examples/https_client_n
   assert.match(out, /Read: \d+/, out);
   assert.match(out, /HTTP\/1\.0 200 ok/, out);
   assert.equal(client.proc.exitCode, 0, out);
+});
+
+test("ssl: a surplus argument is a TypeError naming the method, before any call — every ssl function and method", () => {
+  const [c, s] = tlsPair();
+  const ctx = clientCtx();
+  type Fn = (...args: unknown[]) => unknown;
+  const t = c as unknown as Record<string, Fn>, x = ctx as unknown as Record<string, Fn>;
+  const [pa, pb] = usocket.socketpair();
+  const p = testPki();
+  const table: [string, unknown[], Fn, unknown][] = [
+    ["SSLSocket.read(size)", [1], t.read, c],
+    ["SSLSocket.readinto(buf, nbytes)", [new Uint8Array(1), 1], t.readinto, c],
+    ["SSLSocket.readline(size)", [1], t.readline, c],
+    ["SSLSocket.write(buf, off, max_len)", ["x", 0, 1], t.write, c],
+    ["SSLSocket.recv(bufsize, flags)", [1, 0], t.recv, c],
+    ["SSLSocket.recv_into(buf, nbytes, flags)", [new Uint8Array(1), 0, 0], t.recv_into, c],
+    ["SSLSocket.send(data, flags)", ["x", 0], t.send, c],
+    ["SSLSocket.sendall(data, flags)", ["x", 0], t.sendall, c],
+    ["SSLSocket.do_handshake()", [], t.do_handshake, c],
+    ["SSLSocket.pending()", [], t.pending, c],
+    ["SSLSocket.getpeercert(binary_form)", [true], t.getpeercert, c],
+    ["SSLSocket.cipher()", [], t.cipher, c],
+    ["SSLSocket.version()", [], t.version, c],
+    ["SSLSocket.selected_alpn_protocol()", [], t.selected_alpn_protocol, c],
+    ["SSLSocket.settimeout(value)", [1], t.settimeout, c],
+    ["SSLSocket.gettimeout()", [], t.gettimeout, c],
+    ["SSLSocket.setblocking(flag)", [true], t.setblocking, c],
+    ["SSLSocket.fileno()", [], t.fileno, c],
+    ["SSLSocket.getpeername()", [], t.getpeername, c],
+    ["SSLSocket.getsockname()", [], t.getsockname, c],
+    ["SSLSocket.unwrap()", [], t.unwrap, c],
+    ["SSLSocket.close()", [], t.close, c],
+    [
+      "new SSLContext(protocol)",
+      [0],
+      (...a: unknown[]) => new (ssl.SSLContext as unknown as new(...b: unknown[]) => unknown)(...a),
+      null,
+    ],
+    ["SSLContext.load_cert_chain(certfile, keyfile)", [p.certFile, p.keyFile], x.load_cert_chain, ctx],
+    ["SSLContext.load_verify_locations({ cafile, cadata })", [{ cafile: p.caFile }], x.load_verify_locations, ctx],
+    ["SSLContext.load_default_certs()", [], x.load_default_certs, ctx],
+    ["SSLContext.set_ciphers(ciphers)", ["DEFAULT"], x.set_ciphers, ctx],
+    ["SSLContext.set_alpn_protocols(protocols)", [["h2"]], x.set_alpn_protocols, ctx],
+    ["SSLContext.get_ciphers()", [], x.get_ciphers, ctx],
+    ["SSLContext.wrap_socket(sock, options)", [pa, {}], x.wrap_socket, ctx],
+    ["ssl.wrap_socket(sock, options)", [pa, {}], ssl.wrap_socket as Fn, null],
+    ["ssl.create_default_context()", [], ssl.create_default_context as Fn, null],
+  ];
+  try {
+    for (const [label, args, fn, self] of table) {
+      assert.throws(
+        () => fn.apply(self, [...args, 0]),
+        (e: unknown) =>
+          e instanceof TypeError && e.message.startsWith(label)
+          && e.message.includes(`at most ${args.length} argument`),
+        `${label} with ${args.length + 1} arguments`,
+      );
+    }
+    // nothing happened: the connection still works both ways
+    c.write("still\n");
+    assert.equal(text(s.readline()), "still\n");
+    assert.ok(pa.fileno() >= 0, "no wrap took the plain socket");
+  } finally {
+    closeAll(c as never, s as never, pa, pb);
+  }
 });
