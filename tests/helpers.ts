@@ -62,6 +62,25 @@ export function fdCount(): number {
   return n;
 }
 
+const sockOpt = new Int32Array(1), sockOptLen = new Uint32Array(1);
+
+/**
+ * Open IPv4/IPv6 socket descriptors of this process (0-4095, by
+ * `getsockopt(SO_DOMAIN)`): a leak check that child processes' stdio, which
+ * Bun sets up with AF_UNIX socket pairs and closes from its event loop,
+ * cannot disturb.
+ */
+export function inetSocketCount(): number {
+  let n = 0;
+  const bytes = new Uint8Array(sockOpt.buffer), lenBytes = new Uint8Array(sockOptLen.buffer);
+  for (let fd = 0; fd < 4096; fd++) {
+    sockOptLen[0] = 4;
+    if (libc.getsockopt(fd, usocket.SOL_SOCKET, C.SO_DOMAIN, bytes, lenBytes) < 0) continue;
+    if (sockOpt[0] === usocket.AF_INET || sockOpt[0] === usocket.AF_INET6) n++;
+  }
+  return n;
+}
+
 /** Forces a full garbage collection (Deno: needs --v8-flags=--expose-gc). */
 export function gc(): void {
   const g = globalThis as { gc?: () => void; Bun?: { gc(force: boolean): void } };
