@@ -741,12 +741,81 @@ test("ssl + poll: while ciphertext is queued a TLS socket is polled for POLLOUT,
     assert.deepEqual(p.poll(0), [], "not writable yet: nothing reported");
     // the peer drains; c becomes writable: the poller reports the POLLIN c was registered for
     s.setblocking(false);
-    for (let i = 0; i < 1000 && s.read(1 << 20) !== null;);
+    for (let i = 0; i < 1000 && s.read(1 << 20) !== null; i++);
     const ready = p.poll(2000);
     assert.deepEqual(ready, [[c, POLLIN]], "POLLOUT polled in the reader's stead, reported as POLLIN");
     assert.deepEqual(usocket.select.select([c], [], [], 1)[0], [c], "select() too");
     p.unregister(c);
   } finally {
     closeAll(c as never, s as never);
+  }
+});
+
+/** Chunk `k` of a stream: a fixed random MiB with `k` in its first four bytes. */
+function chunkOf(base: Uint8Array, k: number): Uint8Array {
+  new DataView(base.buffer).setUint32(0, k);
+  return base;
+}
+
+test("ssl: 256 MiB through CPython's TLS echo, blocking and then poll-driven (non-blocking), every byte checked", async () => {
+  const p = testPki();
+  const MiB = 1 << 20, chunks = 256;
+  const base = new Uint8Array(MiB);
+  for (let i = 0; i < MiB; i += 65536) crypto.getRandomValues(base.subarray(i, i + 65536));
+  const expect = new Uint8Array(MiB), back = new Uint8Array(MiB);
+  const check = (k: number) => {
+    expect.set(chunkOf(base, k));
+    for (let i = 0; i < MiB; i++) if (back[i] !== expect[i]) assert.fail(`chunk ${k}: byte ${i} differs`);
+  };
+  for (const mode of ["blocking", "poll"] as const) {
+    const [peer, port] = await pyPeer("echo", p.certFile, p.keyFile);
+    try {
+      const t = clientCtx().wrap_socket(connect(port, 30), { server_hostname: "localhost" });
+      if (mode === "blocking") {
+        for (let k = 0; k < chunks; k++) {
+          t.sendall(chunkOf(base, k).slice());
+          assert.equal(t.readinto(back), MiB);
+          check(k);
+        }
+      } else {
+        t.setblocking(false);
+        const pl = usocket.select.poll();
+        pl.register(t, usocket.select.POLLIN | usocket.select.POLLOUT);
+        let out = chunkOf(base, 0).slice(), outOff = 0, sentChunks = 0, gotChunks = 0, got = 0;
+        for (let turn = 0; gotChunks < chunks && turn < 10_000_000; turn++) {
+          let progress = false;
+          if (sentChunks < chunks && sentChunks - gotChunks < 2) { // at most 2 MiB in flight
+            const n = t.write(out.subarray(outOff));
+            if (n !== null) {
+              progress = true;
+              outOff += n;
+            }
+            if (outOff === MiB) {
+              sentChunks++;
+              outOff = 0;
+              if (sentChunks < chunks) out = chunkOf(base, sentChunks).slice();
+            }
+          }
+          const r = t.readinto(back.subarray(got));
+          if (r !== null) {
+            progress = true;
+            got += r;
+            if (got === MiB) {
+              check(gotChunks++);
+              got = 0;
+            }
+          }
+          if (!progress) pl.poll(5000); // nothing moved: wait for the socket (either way)
+        }
+        pl.unregister(t);
+        assert.equal(gotChunks, chunks);
+        t.setblocking(true);
+      }
+      t.settimeout(30);
+      t.unwrap().close();
+      assert.match(await peer.done(), new RegExp(`DONE echoed ${chunks * MiB}`), mode);
+    } finally {
+      peer.kill();
+    }
   }
 });
