@@ -25,8 +25,8 @@ import * as usocket from "../mod.ts";
 const USAGE = `unc — a small netcat on usocket (Deno and Bun)
 
 usage:
-  unc [-u] [-4|-6] [-w secs] host port       connect to host:port
-  unc -l [-u] [-4|-6] [-w secs] [host] port  listen on host:port (default host: any), serve one peer
+  unc [-u] [-4|-6] [-w secs] [TLS options] host port       connect to host:port
+  unc -l [-u] [-4|-6] [-w secs] [TLS options] [host] port  listen on host:port (default host: any), serve one peer
 
 Copies stdin to the socket and the socket to stdout.
 
@@ -40,6 +40,18 @@ options:
              and unc exits after secs without any traffic (status 1 if
              stdin data was still waiting for the peer to read)
   -h, --help this text; single-letter options combine (-lu, -w5)
+
+TLS (TCP only; OpenSSL 3 through usocket's ssl module, as ncat --ssl):
+  --ssl                 speak TLS: connecting, the server's certificate is not
+                        checked unless --ssl-verify or --ssl-trustfile is given
+  --ssl-verify          check the server's certificate against the system's CA
+                        store and its name against host
+  --ssl-trustfile FILE  trust the CA certificates in FILE (PEM) instead; implies
+                        --ssl-verify
+  --ssl-cert FILE       this end's certificate (PEM or DER); needed with -l
+  --ssl-key FILE        its private key (default: in the --ssl-cert file)
+  TLS has no half-close here: when stdin ends, unc keeps reading until the
+  peer closes (or -w idle), without telling the peer.
 
 TCP: when stdin ends, unc half-closes the connection (shutdown SHUT_WR) so
 the peer reads EOF. It exits once the peer has sent EOF and stdin has ended
@@ -56,6 +68,11 @@ const { EAGAIN } = usocket.errno;
 /** Parsed command line. */
 interface Options {
   listen: boolean;
+  ssl: boolean;
+  sslVerify: boolean;
+  sslTrust: string | null;
+  sslCert: string | null;
+  sslKey: string | null;
   udp: boolean;
   family: number;
   timeout: number | null;
@@ -69,13 +86,39 @@ function fail(msg: string): never {
 }
 
 function parse(argv: string[]): Options {
-  const o: Options = { listen: false, udp: false, family: 0, timeout: null, host: null, port: 0 };
+  const o: Options = {
+    listen: false,
+    ssl: false,
+    sslVerify: false,
+    sslTrust: null,
+    sslCert: null,
+    sslKey: null,
+    udp: false,
+    family: 0,
+    timeout: null,
+    host: null,
+    port: 0,
+  };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "-h" || a === "--help") {
       console.log(USAGE);
       process.exit(0);
+    }
+    if (a === "--ssl" || a === "--ssl-verify") {
+      o.ssl = true;
+      if (a === "--ssl-verify") o.sslVerify = true;
+      continue;
+    }
+    if (a === "--ssl-trustfile" || a === "--ssl-cert" || a === "--ssl-key") {
+      const v = argv[++i];
+      if (v === undefined) fail(`${a} needs a file`);
+      o.ssl = true;
+      if (a === "--ssl-trustfile") (o.sslTrust = v, o.sslVerify = true);
+      else if (a === "--ssl-cert") o.sslCert = v;
+      else o.sslKey = v;
+      continue;
     }
     if (a === "--") {
       rest.push(...argv.slice(i + 1));
@@ -109,6 +152,8 @@ function parse(argv: string[]): Options {
   const p = rest[rest.length - 1];
   o.port = /^\d{1,5}$/.test(p) ? Number(p) : -1;
   if (o.port < 0 || o.port > 65535 || (o.port === 0 && !o.listen)) fail(`bad port ${JSON.stringify(p)}`);
+  if (o.ssl && o.udp) fail("--ssl is for TCP (-u has no TLS here)");
+  if (o.ssl && o.listen && o.sslCert === null) fail("-l --ssl needs --ssl-cert (and --ssl-key)");
   return o;
 }
 
@@ -160,6 +205,26 @@ function listen(o: Options, type: number): usocket.Socket {
   }
 }
 
+/** Wraps a connected (or accepted) socket in TLS as the options say; the handshake runs now, bounded by -w. */
+function secure(sock: usocket.Socket, o: Options): usocket.ssl.SSLSocket {
+  const { ssl } = usocket;
+  if (o.listen) {
+    const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
+    ctx.load_cert_chain(o.sslCert!, o.sslKey);
+    return ctx.wrap_socket(sock, { server_side: true });
+  }
+  const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+  if (o.sslVerify) {
+    if (o.sslTrust !== null) ctx.load_verify_locations({ cafile: o.sslTrust });
+    else ctx.load_default_certs();
+  } else {
+    ctx.check_hostname = false;
+    ctx.verify_mode = ssl.CERT_NONE;
+  }
+  if (o.sslCert !== null) ctx.load_cert_chain(o.sslCert, o.sslKey);
+  return ctx.wrap_socket(sock, { server_hostname: o.host });
+}
+
 /** Writes all of `data` to stdout, waiting with poll if stdout is a non-blocking pipe. */
 function writeAll(data: Uint8Array): void {
   for (let off = 0; off < data.length;) {
@@ -192,7 +257,8 @@ function readStdin(buf: Uint8Array): number {
  * Stdin is read only when everything read before has been sent, so memory
  * stays bounded and a slow peer slows the reading of stdin.
  */
-function pump(sock: usocket.Socket, o: Options): void {
+function pump(sock: usocket.Socket | usocket.ssl.SSLSocket, o: Options): void {
+  const tls = sock instanceof usocket.ssl.SSLSocket;
   sock.setblocking(false);
   const p = select.poll();
   const inBuf = new Uint8Array(o.udp ? 65507 : 65536); // 65507: the largest UDP/IPv4 payload
@@ -222,7 +288,7 @@ function pump(sock: usocket.Socket, o: Options): void {
           watchSock();
         } else {
           stdinOpen = false;
-          if (!o.udp) sock.shutdown(usocket.SHUT_WR); // the peer reads EOF
+          if (!o.udp && !tls) (sock as usocket.Socket).shutdown(usocket.SHUT_WR); // the peer reads EOF
         }
         continue;
       }
@@ -253,7 +319,7 @@ function pump(sock: usocket.Socket, o: Options): void {
         } else writeAll(data);
       } else if (!netIn && ev & (POLLHUP | POLLERR)) {
         // after the peer's EOF, the connection is gone (reset): nothing more can be sent
-        const err = sock.getsockopt(usocket.SOL_SOCKET, usocket.SO_ERROR) as number;
+        const err = tls ? 0 : (sock as usocket.Socket).getsockopt(usocket.SOL_SOCKET, usocket.SO_ERROR) as number;
         throw new usocket.OSError(err || usocket.errno.EPIPE);
       }
     }
@@ -263,9 +329,16 @@ function pump(sock: usocket.Socket, o: Options): void {
 function main(): void {
   const o = parse(process.argv.slice(2));
   const type = o.udp ? usocket.SOCK_DGRAM : usocket.SOCK_STREAM;
-  let sock: usocket.Socket | undefined;
+  let sock: usocket.Socket | usocket.ssl.SSLSocket | undefined;
   try {
     sock = o.listen ? listen(o, type) : connect(o, type);
+    if (o.ssl) {
+      const plain: usocket.Socket = sock;
+      sock = undefined; // a failed handshake closes it
+      plain.settimeout(o.timeout); // -w bounds the handshake (an accepted socket starts without one)
+      sock = secure(plain, o);
+      console.error(`unc: TLS ${sock.version()} ${sock.cipher()?.[0] ?? ""}`);
+    }
     pump(sock, o);
   } catch (e) {
     const code = (e as { code?: string }).code;

@@ -819,3 +819,22 @@ test("ssl: 256 MiB through CPython's TLS echo, blocking and then poll-driven (no
     }
   }
 });
+
+test("ssl + poll: records received but not decrypted yet count as pending, so poll reports POLLIN without the kernel", () => {
+  const [c, s] = tlsPair();
+  try {
+    c.write("a");
+    c.write("b"); // two records, which arrive together
+    s.settimeout(5);
+    assert.equal(text(s.read(1)), "a"); // one recv(2) took both into the read BIO; OpenSSL decrypted one
+    assert.ok(s._pending() > 0, "the second record waits in the read BIO");
+    const p = usocket.select.poll();
+    p.register(s, usocket.select.POLLIN);
+    assert.deepEqual(p.poll(0), [[s, usocket.select.POLLIN]], "the kernel has nothing; the TLS socket has");
+    p.unregister(s);
+    assert.equal(text(s.read(1)), "b");
+    assert.equal(s._pending(), 0);
+  } finally {
+    closeAll(c as never, s as never);
+  }
+});

@@ -8,6 +8,7 @@ import process from "node:process";
 import { test } from "node:test";
 import * as usocket from "../mod.ts";
 import { closeAll, execPath, isBun, listener, nextMessage, portOf, runScript, startWorker, text } from "./helpers.ts";
+import { testPki } from "./tls_helpers.ts";
 
 const unc = new URL("../examples/unc.ts", import.meta.url).pathname;
 const DENO_FLAGS = ["--allow-ffi", "--allow-read"];
@@ -225,4 +226,83 @@ test("unc: a refused connection is reported as OSError and exit 1", () => {
   const r = runUnc(["-w", "2", "127.0.0.1", String(port)]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /^unc: \[Errno 111\] ECONNREFUSED/);
+});
+
+test("unc --ssl: a verified HTTPS GET to openssl s_server; unc -l --ssl serves openssl s_client", async () => {
+  const p = testPki();
+  // client: unc --ssl --ssl-trustfile → s_server -www
+  const srv = spawn("openssl", [
+    "s_server",
+    "-accept",
+    "127.0.0.1:0",
+    "-cert",
+    p.certFile,
+    "-key",
+    p.keyFile,
+    "-naccept",
+    "1",
+    "-www",
+  ], { stdio: ["ignore", "pipe", "pipe"] });
+  const srvExit = new Promise((r) => srv.on("close", r));
+  try {
+    let srvOut = "";
+    const port = await new Promise<number>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no ACCEPT line: ${srvOut}`)), 10000);
+      srv.stdout!.on("data", (d) => {
+        srvOut += d;
+        const m = /ACCEPT 127\.0\.0\.1:(\d+)/.exec(srvOut);
+        if (m) (clearTimeout(t), resolve(Number(m[1])));
+      });
+    });
+    const u = start(
+      ["--ssl", "--ssl-trustfile", p.caFile, "-w", "5", "localhost", String(port)],
+      "GET / HTTP/1.0\r\n\r\n",
+    );
+    assert.equal(await u.exited, 0, u.out.stderr);
+    assert.match(u.out.stderr, /TLS TLSv1\.3/);
+    assert.match(u.out.stdout().toString(), /^HTTP\/1\.0 200 ok/);
+  } finally {
+    srv.kill("SIGKILL");
+    await srvExit;
+  }
+
+  // server: unc -l --ssl → openssl s_client, which verifies it
+  const l = start(
+    ["-l", "--ssl", "--ssl-cert", p.certFile, "--ssl-key", p.keyFile, "-w", "1", "127.0.0.1", "0"],
+    "hello from unc\n",
+  );
+  const port = await l.listening;
+  const cli = spawn("openssl", [
+    "s_client",
+    "-connect",
+    `127.0.0.1:${port}`,
+    "-CAfile",
+    p.caFile,
+    "-verify_return_error",
+    "-verify_hostname",
+    "localhost",
+    "-quiet",
+  ], { stdio: ["pipe", "pipe", "pipe"] });
+  let cliOut = "";
+  cli.stdout!.on("data", (d) => (cliOut += d));
+  cli.stderr!.on("data", (d) => (cliOut += d));
+  const cliExit = new Promise((r) => cli.on("close", r));
+  cli.stdin!.end("hello from s_client\n");
+  const killer = setTimeout(() => cli.kill("SIGKILL"), 20000);
+  try {
+    assert.equal(await l.exited, 0, l.out.stderr);
+    await cliExit;
+    assert.match(l.out.stdout().toString(), /hello from s_client/);
+    assert.match(cliOut, /hello from unc/);
+  } finally {
+    clearTimeout(killer);
+    cli.kill("SIGKILL");
+    l.kill();
+  }
+});
+
+test("unc --ssl: bad TLS usage exits 2", () => {
+  assert.equal(runUnc(["-u", "--ssl", "127.0.0.1", "9"]).status, 2);
+  assert.equal(runUnc(["-l", "--ssl", "127.0.0.1", "0"]).status, 2, "no certificate to serve");
+  assert.equal(runUnc(["--ssl-cert"]).status, 2);
 });

@@ -316,9 +316,12 @@ export class SSLSocket extends Stream implements Pollable {
   override _pending(): number {
     const n = super._pending();
     if (this.#ssl === null || this.#error !== null) return n;
-    const p = n + this.#lib.SSL_pending(this.#ssl);
+    const lib = this.#lib;
+    const p = n + lib.SSL_pending(this.#ssl);
     if (p > 0) return p;
-    return !this.#needSocket && this.#lib.SSL_has_pending(this.#ssl) === 1 ? 1 : 0;
+    // records OpenSSL has not decrypted yet: in its buffer, or still in the read BIO (it reads a record at a time)
+    if (this.#needSocket) return 0;
+    return lib.SSL_has_pending(this.#ssl) === 1 || lib.BIO_ctrl_pending(this.#rbio) > 0n ? 1 : 0;
   }
 
   /**
