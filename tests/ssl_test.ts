@@ -838,3 +838,16 @@ test("ssl + poll: records received but not decrypted yet count as pending, so po
     closeAll(c as never, s as never);
   }
 });
+
+test("ssl: a record cut short by the peer's close raises SSLError after the bytes before it; nothing is lost or invented", async () => {
+  const p = testPki();
+  const [peer, port] = await pyPeer("truncated", p.certFile, p.keyFile);
+  try {
+    const t = clientCtx().wrap_socket(connect(port), { server_hostname: "localhost" });
+    assert.equal(text(t.read(5)), "hello");
+    assert.throws(() => t.read(), (e: unknown) => e instanceof ssl.SSLError, "the half record");
+    t.close();
+  } finally {
+    await peer.done();
+  }
+});

@@ -13,6 +13,7 @@ Modes:
   garbage     a plain TCP server: answers the ClientHello with HTTP text, then closes
   reset       a plain TCP server: reads the ClientHello, then resets (SO_LINGER 0)
   silent      TLS handshake, then sends nothing for 1.5 s, then "late\n", then close_notify
+  truncated   TLS handshake, "hello", then half an application-data record, then the TCP close
   sink        reads COUNT bytes (environment) without answering, then sends "ok\n" and
               waits for EOF
   client-line a TLS client verifying the server against CAFILE for "localhost":
@@ -47,7 +48,7 @@ def server_ctx():
     return ctx
 
 
-if mode in ("echo", "echo-nonotify", "mtls", "silent", "sink"):
+if mode in ("echo", "echo-nonotify", "mtls", "silent", "sink", "truncated"):
     srv = listener()
     ctx = server_ctx()
     if mode == "mtls":
@@ -82,6 +83,13 @@ if mode in ("echo", "echo-nonotify", "mtls", "silent", "sink"):
         conn.sendall(line)
         conn.unwrap().close()
         print("DONE client cert:", dict(x[0] for x in peer["subject"])["commonName"], flush=True)
+    elif mode == "truncated":
+        conn.sendall(b"hello")
+        time.sleep(0.2)
+        raw.sendall(b"\x17\x03\x03\x00\x40" + b"\xaa" * 20)  # a record header for 64 bytes, then 20 of them
+        time.sleep(0.2)
+        raw.close()
+        print("DONE", flush=True)
     elif mode == "sink":
         time.sleep(0.5)  # let the writer fill every buffer first
         want, got = int(os.environ["COUNT"]), 0
