@@ -127,7 +127,9 @@ export const cryptoSymbols = {
   // long BIO_ctrl(BIO *bp, int cmd, long larg, void *parg);
   BIO_ctrl: { parameters: ["pointer", "i32", "i64", "pointer"], result: "i64" },
   // size_t BIO_ctrl_pending(BIO *b);
-  BIO_ctrl_pending: { parameters: ["pointer"], result: "u64" },
+  // Declared u32 (the low half of the size_t): a memory BIO here never holds 4 GiB, and a
+  // 64-bit result would be a BigInt on every call of the TLS hot path.
+  BIO_ctrl_pending: { parameters: ["pointer"], result: "u32" },
   // X509 *PEM_read_bio_X509(BIO *bp, X509 **x, pem_password_cb *cb, void *u);
   PEM_read_bio_X509: { parameters: ["pointer", "pointer", "pointer", "pointer"], result: "pointer" },
   // EVP_PKEY *PEM_read_bio_PrivateKey(BIO *bp, EVP_PKEY **x, pem_password_cb *cb, void *u);

@@ -146,7 +146,7 @@ export function derOf(lib: LibSsl, x: Pointer): Uint8Array {
   if (bio === null) throw queueError(lib, "BIO_new");
   try {
     if (lib.i2d_X509_bio(bio, x) !== 1) throw queueError(lib, "i2d_X509_bio");
-    const n = Number(lib.BIO_ctrl_pending(bio));
+    const n = lib.BIO_ctrl_pending(bio);
     const out = new Uint8Array(n);
     const got = new Uint8Array(8);
     if (n > 0 && lib.BIO_read_ex(bio, out, n, got) !== 1) throw queueError(lib, "BIO_read_ex");

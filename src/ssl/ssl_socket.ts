@@ -155,7 +155,7 @@ export class SSLSocket extends Stream implements Pollable {
    */
   #flush(fd: number, t: number, deadline: number, first: boolean, flags = 0): number {
     const lib = this.#lib;
-    const n = Number(lib.BIO_ctrl_pending(this.#wbio));
+    const n = lib.BIO_ctrl_pending(this.#wbio);
     if (n > 0) {
       if (this.#out.length - this.#outEnd < n) {
         const live = this.#outEnd - this.#outPos;
@@ -234,7 +234,7 @@ export class SSLSocket extends Stream implements Pollable {
         }
         // send what the call produced (handshake messages, records, alerts)
         let f = 0;
-        if (this.#outEnd > this.#outPos || lib.BIO_ctrl_pending(this.#wbio) > 0n) {
+        if (this.#outEnd > this.#outPos || lib.BIO_ctrl_pending(this.#wbio) > 0) {
           f = this.#flush(fd, t, deadline, first);
           first = false;
         }
@@ -321,7 +321,7 @@ export class SSLSocket extends Stream implements Pollable {
     if (p > 0) return p;
     // records OpenSSL has not decrypted yet: in its buffer, or still in the read BIO (it reads a record at a time)
     if (this.#needSocket) return 0;
-    return lib.SSL_has_pending(this.#ssl) === 1 || lib.BIO_ctrl_pending(this.#rbio) > 0n ? 1 : 0;
+    return lib.SSL_has_pending(this.#ssl) === 1 || lib.BIO_ctrl_pending(this.#rbio) > 0 ? 1 : 0;
   }
 
   /**
