@@ -851,3 +851,31 @@ test("ssl: a record cut short by the peer's close raises SSLError after the byte
     await peer.done();
   }
 });
+
+test("ssl: cadata as one DER certificate, or as several PEM certificates in one buffer (MicroPython's forms)", async () => {
+  const p = testPki();
+  const selfPem = new Uint8Array(readFileSync(p.selfCert));
+  const cases: [string, Uint8Array, string, string][] = [
+    ["one DER certificate (the CA)", p.caDer, p.certFile, p.keyFile],
+    [
+      "two PEM certificates: the CA and a self-signed one; the CA's server",
+      new Uint8Array([...p.caPem, ...selfPem]),
+      p.certFile,
+      p.keyFile,
+    ],
+    ["the same two: the self-signed server", new Uint8Array([...p.caPem, ...selfPem]), p.selfCert, p.selfKey],
+  ];
+  for (const [label, cadata, cert, key] of cases) {
+    const [srv, port] = await sServer(cert, key);
+    try {
+      const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+      ctx.load_verify_locations({ cadata });
+      const t = ctx.wrap_socket(connect(port), { server_hostname: "localhost" });
+      assert.equal(t.version(), "TLSv1.3", label);
+      t.close();
+    } finally {
+      srv.kill();
+      await srv.done();
+    }
+  }
+});
