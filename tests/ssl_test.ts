@@ -427,6 +427,9 @@ test("ssl: contexts check their arguments before any call", () => {
     assert.throws(() => strict.wrap_socket(a, { bogus: 1 } as never), /unknown option/);
     assert.throws(() => strict.wrap_socket("sock" as never), TypeError);
     assert.equal(a.fileno() >= 0, true, "refused wraps leave the socket alone");
+    const closed = usocket.socket();
+    closed.close();
+    assertOSError(() => ssl.wrap_socket(closed, { do_handshake: false }), errno.EBADF, "a closed socket");
   } finally {
     closeAll(a, b);
   }

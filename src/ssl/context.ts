@@ -9,6 +9,8 @@ import { CTRL, type LibSsl, libssl } from "../../ffi/libssl.ts";
 import type { Pointer } from "../../ffi/types.ts";
 import { parseIPv4, parseIPv6 } from "../address/ip_text.ts";
 import { options, surplus, typeName } from "../args.ts";
+import { OSError } from "../os_error.ts";
+import { E } from "../platform/mod.ts";
 import { Socket } from "../socket.ts";
 import { cstring, type Material, materialBytes, parseCerts, parseKey, queueError } from "./certs.ts";
 import { _internal, SSLSocket } from "./ssl_socket.ts";
@@ -423,6 +425,7 @@ export class SSLContext {
    * @param sock a connected stream `Socket`
    * @param opts `server_side`, `do_handshake_on_connect`, `server_hostname`
    * @throws {TypeError} a client that checks host names without `server_hostname`
+   * @throws {OSError} EBADF: `sock` is closed
    * @throws {SSLCertVerificationError | SSLError | OSError} from the handshake
    * @example
    * ```ts
@@ -462,7 +465,7 @@ export class SSLContext {
     if (host !== null && (host.length === 0 || host.includes("\0"))) {
       throw new TypeError("server_hostname must be a non-empty name without NUL characters");
     }
-    if (sock.fileno() < 0) sock.fileno(); // a closed socket raises at its first use below
+    if (sock.fileno() < 0) throw new OSError(E.EBADF); // a closed socket
     const lib = this.#lib;
     lib.ERR_clear_error();
     const ssl = lib.SSL_new(this.#ctx);
