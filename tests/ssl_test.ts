@@ -882,3 +882,15 @@ test("ssl: cadata as one DER certificate, or as several PEM certificates in one 
     }
   }
 });
+
+test("ssl: `using` closes a TLS socket (and its socket) at scope end", () => {
+  const [a, b] = usocket.socketpair();
+  let fd = -1;
+  {
+    using t = ssl.wrap_socket(a, { do_handshake: false });
+    fd = t.fileno();
+    assert.ok(fd >= 0);
+  }
+  assert.equal(a.fileno(), -1, "the wrapped socket is closed too");
+  b.close();
+});
