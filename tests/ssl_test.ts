@@ -23,6 +23,12 @@ const runtimeArgs = (script: string, ...args: string[]) =>
 const runtimeName = isBun ? "Bun.listen/Bun.connect" : "Deno.listenTls/Deno.connectTls";
 const python = process.env.PYTHON ?? "python3";
 
+/** Children still running: killed when this process exits, whatever ended it (a failed or timed-out test). */
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const c of running) c.kill("SIGKILL");
+});
+
 /** A child process whose output is collected; `line(re)` waits (bounded) for a matching line. */
 class Child {
   readonly proc: ChildProcess;
@@ -43,7 +49,13 @@ class Child {
     this.proc.stdout!.on("data", on);
     this.proc.stderr!.on("data", on);
     // "close": the process exited and its pipes are closed (their descriptors too)
-    this.exited = new Promise((resolve) => this.proc.on("close", (code) => resolve(code)));
+    running.add(this.proc);
+    this.exited = new Promise((resolve) =>
+      this.proc.on("close", (code) => {
+        running.delete(this.proc);
+        resolve(code);
+      })
+    );
     this.written = new Promise((r) => input === undefined ? r() : this.proc.stdin!.end(input, () => r()));
     const timer = setTimeout(() => this.proc.kill("SIGKILL"), 30000);
     this.exited.then(() => clearTimeout(timer));
@@ -140,6 +152,7 @@ test("ssl client ↔ openssl s_server: TLS 1.3, cipher, the server's DER certifi
     assertOSError(() => t.read(1), errno.EBADF, "read after close");
     assert.equal(t.fileno(), -1);
   } finally {
+    srv.kill();
     await srv.done();
   }
 });
