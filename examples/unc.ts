@@ -334,9 +334,13 @@ function main(): void {
     sock = o.listen ? listen(o, type) : connect(o, type);
     if (o.ssl) {
       const plain: usocket.Socket = sock;
-      sock = undefined; // a failed handshake closes it
       plain.settimeout(o.timeout); // -w bounds the handshake (an accepted socket starts without one)
-      sock = secure(plain, o);
+      try {
+        sock = secure(plain, o);
+      } catch (e) {
+        plain.close(); // a bad certificate file fails before the wrap owns it (a second close is a no-op)
+        throw e;
+      }
       console.error(`unc: TLS ${sock.version()} ${sock.cipher()?.[0] ?? ""}`);
     }
     pump(sock, o);

@@ -7,8 +7,8 @@
  */
 
 /**
- * An object a poller can wait on: {@linkcode Socket} (and the TLS socket
- * next). Integers (raw descriptors) are polled as they are.
+ * An object a poller can wait on: `Socket` and `SSLSocket`. Integers (raw
+ * descriptors) are polled as they are.
  */
 export interface Pollable {
   /** The descriptor to poll, or -1 once closed. */

@@ -5,7 +5,7 @@
  * received), and the readline buffer they share with every receive of the
  * object. As MicroPython's `py/stream.c`, they run over two primitives a
  * subclass provides — receive into a buffer, send from one — so the plain
- * socket and (next) the TLS socket share one implementation.
+ * socket and the TLS socket (`SSLSocket`) share one implementation.
  *
  * @module
  */
@@ -31,7 +31,7 @@ const scratch = new Uint8Array(SCRATCH);
 
 /**
  * An object with MicroPython's stream methods over a byte stream that a
- * subclass provides: {@linkcode Socket}, and the TLS socket next. Not made
+ * subclass provides: {@linkcode Socket} and the TLS socket (`SSLSocket`). Not made
  * directly.
  *
  * The readline buffer: `readline()` (and a `read()` cut short by its

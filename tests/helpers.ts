@@ -81,6 +81,21 @@ export function inetSocketCount(): number {
   return n;
 }
 
+/** A surplus-argument case: the label the error starts with, the call's most arguments (valid), the function, its `this`. */
+export type SurplusCase = [label: string, args: unknown[], fn: (...args: unknown[]) => unknown, self: unknown];
+
+/** Each call with one argument more than its most raises a TypeError starting with its label and naming the limit. */
+export function assertSurplusRefused(table: readonly SurplusCase[]): void {
+  for (const [label, args, fn, self] of table) {
+    assert.throws(
+      () => fn.apply(self, [...args, 0]),
+      (e: unknown) =>
+        e instanceof TypeError && e.message.startsWith(label) && e.message.includes(`at most ${args.length} argument`),
+      `${label} with ${args.length + 1} arguments`,
+    );
+  }
+}
+
 /** Forces a full garbage collection (Deno: needs --v8-flags=--expose-gc). */
 export function gc(): void {
   const g = globalThis as { gc?: () => void; Bun?: { gc(force: boolean): void } };

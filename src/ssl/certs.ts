@@ -5,24 +5,19 @@
  *
  * @module
  */
-import { backend } from "../../ffi/backend.ts";
 import type { LibSsl } from "../../ffi/libssl.ts";
 import type { Pointer } from "../../ffi/types.ts";
+import { cstr } from "../address/mod.ts";
 import { bytesOf, typeName } from "../args.ts";
 import { OSError } from "../os_error.ts";
-import { SSLError } from "./errors.ts";
+import { queueError, takeError } from "./errors.ts";
 
-const encoder = new TextEncoder();
-const PEM_BEGIN = encoder.encode("-----BEGIN");
+const PEM_BEGIN = new TextEncoder().encode("-----BEGIN");
+const RB = cstr("rb", "mode");
+/** An empty password, never NULL: OpenSSL then never prompts on the TTY. */
+const NO_PASSWORD = cstr("", "password");
 /** Bit 31 of an OpenSSL error code: the low bits are a system errno (`ERR_SYSTEM_FLAG`). */
 const ERR_SYSTEM_FLAG = 0x80000000n;
-
-/** A NUL-terminated copy of `s` for a `const char *` parameter. */
-export function cstring(s: string): Uint8Array {
-  const out = new Uint8Array(s.length * 3 + 1);
-  out[encoder.encodeInto(s, out).written] = 0;
-  return out;
-}
 
 /** True when `bytes` hold PEM text (a `-----BEGIN` line anywhere). */
 function isPem(bytes: Uint8Array): boolean {
@@ -33,27 +28,12 @@ function isPem(bytes: Uint8Array): boolean {
   return false;
 }
 
-/** Empties OpenSSL's error queue, returning the first code (0n if none). */
-function takeError(lib: LibSsl): bigint {
-  let first = 0n, e: bigint;
-  while ((e = lib.ERR_get_error()) !== 0n) if (first === 0n) first = e;
-  return first;
-}
-
-/** The SSLError for the queue's first error (`what` says what failed), emptying the queue. */
-export function queueError(lib: LibSsl, what: string): SSLError {
-  const e = takeError(lib);
-  const reason = e === 0n ? null : backend.cstring(lib.ERR_reason_error_string(e));
-  const library = e === 0n ? null : backend.cstring(lib.ERR_lib_error_string(e));
-  return new SSLError(5, `${what}${reason ? `: ${reason}` : ""}`, library);
-}
-
 /**
  * The bytes of the file at `path`, read by OpenSSL (`BIO_new_file`,
  * `BIO_read_ex`). Raises OSError with the system's errno (ENOENT, EACCES, …).
  */
 export function readFile(lib: LibSsl, path: string, what: string): Uint8Array {
-  const bio = lib.BIO_new_file(cstring(path), cstring("rb"));
+  const bio = lib.BIO_new_file(cstr(path, what), RB);
   if (bio === null) {
     const e = takeError(lib);
     if (e & ERR_SYSTEM_FLAG) throw new OSError(Number(e & 0x7fffffffn), `${what}: cannot open ${JSON.stringify(path)}`);
@@ -134,7 +114,7 @@ export function parseKey(lib: LibSsl, bytes: Uint8Array, what: string): Pointer 
     lib,
     bytes,
     (bio) =>
-      isPem(bytes) ? lib.PEM_read_bio_PrivateKey(bio, null, null, cstring("")) : lib.d2i_PrivateKey_bio(bio, null),
+      isPem(bytes) ? lib.PEM_read_bio_PrivateKey(bio, null, null, NO_PASSWORD) : lib.d2i_PrivateKey_bio(bio, null),
   );
   if (key === null) throw queueError(lib, `${what}: invalid key`);
   return key;

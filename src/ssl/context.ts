@@ -8,11 +8,13 @@ import { backend } from "../../ffi/backend.ts";
 import { CTRL, type LibSsl, libssl } from "../../ffi/libssl.ts";
 import type { Pointer } from "../../ffi/types.ts";
 import { parseIPv4, parseIPv6 } from "../address/ip_text.ts";
+import { cstr } from "../address/mod.ts";
 import { options, surplus, typeName } from "../args.ts";
 import { OSError } from "../os_error.ts";
 import { E } from "../platform/mod.ts";
 import { Socket } from "../socket.ts";
-import { cstring, type Material, materialBytes, parseCerts, parseKey, queueError } from "./certs.ts";
+import { type Material, materialBytes, parseCerts, parseKey } from "./certs.ts";
+import { queueError } from "./errors.ts";
 import { _internal, SSLSocket } from "./ssl_socket.ts";
 
 /** A client context (MicroPython's value; CPython's is 16). */
@@ -403,7 +405,7 @@ export class SSLContext {
   set_ciphers(ciphers: string): void {
     if (arguments.length > 1) surplus(arguments.length, 1, "SSLContext.set_ciphers(ciphers)");
     if (typeof ciphers !== "string") throw new TypeError(`ciphers must be a string, got ${typeName(ciphers)}`);
-    if (this.#lib.SSL_CTX_set_cipher_list(this.#ctx, cstring(ciphers)) !== 1) {
+    if (this.#lib.SSL_CTX_set_cipher_list(this.#ctx, cstr(ciphers, "ciphers")) !== 1) {
       throw queueError(this.#lib, "No cipher can be selected");
     }
   }
@@ -486,7 +488,7 @@ export class SSLContext {
       lib.SSL_set_connect_state(ssl);
       if (host !== null) {
         const ip = isIpLiteral(host);
-        const name = cstring(host);
+        const name = cstr(host, "server_hostname");
         if (!ip && lib.SSL_ctrl(ssl, CTRL.SET_TLSEXT_HOSTNAME, 0n, name) !== 1n) {
           lib.SSL_free(ssl);
           throw queueError(lib, "server_hostname (SNI)");

@@ -123,6 +123,21 @@ export class SSLWantWriteError extends SSLError {
   }
 }
 
+/** Empties OpenSSL's error queue (this thread's), returning its first code (0n if none). */
+export function takeError(lib: LibSsl): bigint {
+  let first = 0n, e: bigint;
+  while ((e = lib.ERR_get_error()) !== 0n) if (first === 0n) first = e;
+  return first;
+}
+
+/** The SSLError for the queue's first error (`what` says what failed), emptying the queue. */
+export function queueError(lib: LibSsl, what: string): SSLError {
+  const e = takeError(lib);
+  const reason = e === 0n ? null : backend.cstring(lib.ERR_reason_error_string(e));
+  const library = e === 0n ? null : backend.cstring(lib.ERR_lib_error_string(e));
+  return new SSLError(E.EIO, `${what}${reason ? `: ${reason}` : ""}`, library);
+}
+
 /**
  * The error for OpenSSL's error queue after a failed call (`code` is
  * `SSL_get_error`'s, read right after the call), consuming the queue;
@@ -134,8 +149,7 @@ export function sslErrorFrom(
   code: number,
   verifyResult: () => number,
 ): SSLError {
-  let first = 0n, e: bigint;
-  while ((e = lib.ERR_get_error()) !== 0n) if (first === 0n) first = e;
+  const first = takeError(lib);
   if (first === 0n) {
     if (code === SSL_ERROR_SYSCALL) return new SSLError(E.ECONNRESET, "EOF occurred in violation of protocol");
     return new SSLError(E.EIO, `TLS error (SSL_get_error ${code})`);

@@ -165,11 +165,13 @@ export class SSLSocket extends Stream implements Pollable {
         this.#outPos = 0;
         this.#outEnd = live;
       }
-      if (lib.BIO_read_ex(this.#wbio, this.#out.subarray(this.#outEnd), n, sizeT) === 1) this.#outEnd += sizeT32[0];
+      // the queue is mostly empty: then the buffer itself, no view per call
+      const into = this.#outEnd === 0 ? this.#out : this.#out.subarray(this.#outEnd);
+      if (lib.BIO_read_ex(this.#wbio, into, n, sizeT) === 1) this.#outEnd += sizeT32[0];
     }
     while (this.#outPos < this.#outEnd) {
-      const view = this.#out.subarray(this.#outPos, this.#outEnd);
-      const r = sockCall(fd, t, OP_SEND, view, view.length, NOSIGNAL | flags, deadline, first, 0);
+      const view = this.#outPos === 0 ? this.#out : this.#out.subarray(this.#outPos);
+      const r = sockCall(fd, t, OP_SEND, view, this.#outEnd - this.#outPos, NOSIGNAL | flags, deadline, first, 0);
       first = false;
       if (r < 0) return r;
       this.#outPos += r;
