@@ -9,7 +9,7 @@
  * @module
  */
 import { openFirst } from "./open_first.ts";
-import type { Backend, Bound, NativeType, Pointer, SymbolTable } from "./types.ts";
+import type { Backend, Bound, Callback, NativeType, Pointer, SymbolTable } from "./types.ts";
 
 /** The `bun:ffi` type names this backend uses. */
 export type BunType = "i32" | "u32" | "i64" | "u64" | "ptr" | "void";
@@ -23,6 +23,10 @@ export interface BunFfi {
   read: { i32(ptr: number, offset?: number): number };
   toArrayBuffer(ptr: number, byteOffset?: number, byteLength?: number): ArrayBuffer;
   CString: new(ptr: number, byteOffset?: number, byteLength?: number) => string;
+  JSCallback: new(
+    callback: (...args: never[]) => unknown,
+    definition: { args: BunType[]; returns: BunType },
+  ) => { readonly ptr: number | null; close(): void };
 }
 
 const bunType = {
@@ -64,6 +68,17 @@ export const backend: Backend = {
   pointer: (address) => (address === 0n ? null : Number(address)) as unknown as Pointer,
   peek: (address, length) =>
     length > 0 ? new Uint8Array(ffi.toArrayBuffer(Number(address), 0, length)).slice() : new Uint8Array(0),
+  poke(address, data) {
+    if (data.length > 0) new Uint8Array(ffi.toArrayBuffer(Number(address), 0, data.length)).set(data);
+  },
+  callback(spec, fn): Callback {
+    // Bun passes pointers as numbers, the neutral Pointer of this backend
+    const cb = new ffi.JSCallback(fn as unknown as (...args: never[]) => unknown, {
+      args: spec.parameters.map((t) => bunType[t]),
+      returns: bunType[spec.result],
+    });
+    return { pointer: cb.ptr as unknown as Pointer, close: () => cb.close() };
+  },
   cstring(p) {
     const a = native(p);
     return a === null || a === 0 ? null : String(new ffi.CString(a));

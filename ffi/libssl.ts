@@ -15,7 +15,7 @@
  */
 import { backend } from "./backend.ts";
 import { os } from "./runtime.ts";
-import type { Bound, SymbolTable } from "./types.ts";
+import type { Bound, SymbolSpec, SymbolTable } from "./types.ts";
 
 /** libssl's functions. */
 export const sslSymbols = {
@@ -104,6 +104,8 @@ export const sslSymbols = {
   // int SSL_CTX_set_alpn_protos(SSL_CTX *ctx, const unsigned char *protos, unsigned int protos_len);
   // (returns 0 on success)
   SSL_CTX_set_alpn_protos: { parameters: ["pointer", "buffer", "u32"], result: "i32" },
+  // void SSL_CTX_set_alpn_select_cb(SSL_CTX *ctx, SSL_CTX_alpn_select_cb_func cb, void *arg);
+  SSL_CTX_set_alpn_select_cb: { parameters: ["pointer", "pointer", "pointer"], result: "void" },
   // void SSL_get0_alpn_selected(const SSL *ssl, const unsigned char **data, unsigned int *len);
   SSL_get0_alpn_selected: { parameters: ["pointer", "buffer", "buffer"], result: "void" },
 } as const satisfies SymbolTable;
@@ -167,7 +169,20 @@ export const cryptoSymbols = {
   OPENSSL_sk_value: { parameters: ["pointer", "i32"], result: "pointer" },
   // const char *OpenSSL_version(int type);
   OpenSSL_version: { parameters: ["i32"], result: "pointer" },
+  // unsigned long OpenSSL_version_num(void);
+  OpenSSL_version_num: { parameters: [], result: "u64" },
 } as const satisfies SymbolTable;
+
+/**
+ * The ALPN selection callback's C type (`SSL_CTX_alpn_select_cb_func`):
+ * `int cb(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+ * const unsigned char *in, unsigned int inlen, void *arg)`; returns
+ * `SSL_TLSEXT_ERR_OK` (0) or `SSL_TLSEXT_ERR_NOACK` (3).
+ */
+export const alpnSelectCallback = {
+  parameters: ["pointer", "pointer", "pointer", "pointer", "u32", "pointer"],
+  result: "i32",
+} as const satisfies SymbolSpec;
 
 /** The numbers of the OpenSSL macros this module calls through `SSL_ctrl`, `SSL_CTX_ctrl` and `BIO_ctrl`. */
 export const CTRL = {

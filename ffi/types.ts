@@ -60,6 +60,19 @@ export type ParameterTypes<P extends readonly NativeType[]> = {
 /** The function a {@linkcode SymbolSpec} binds to. */
 export type BoundFunction<S extends SymbolSpec> = (...args: ParameterTypes<S["parameters"]>) => ResultType<S["result"]>;
 
+/** The JS function a library may call back, typed from its {@linkcode SymbolSpec}. */
+export type CallbackFunction<S extends SymbolSpec> = (
+  ...args: ParameterTypes<S["parameters"]>
+) => ResultType<S["result"]>;
+
+/** A JS function made callable from C: its address, valid until `close()`. */
+export interface Callback {
+  /** The C function pointer, to pass to the library. */
+  readonly pointer: Pointer;
+  /** Frees the trampoline; the pointer must not be called after. */
+  close(): void;
+}
+
 /** Every function of a table, typed from it: a misspelt or missing symbol does not compile. */
 export type Bound<T extends SymbolTable> = { readonly [K in keyof T]: BoundFunction<T[K]> };
 
@@ -84,6 +97,15 @@ export interface Backend {
   pointer(address: bigint): Pointer;
   /** A copy of `length` bytes of library memory at `address`. */
   peek(address: bigint, length: number): Uint8Array;
+  /** Writes `data` into library memory at `address` (an out-parameter the library handed over). */
+  poke(address: bigint, data: Uint8Array): void;
+  /**
+   * Makes `fn` callable from C with the types of `spec` (Deno:
+   * `Deno.UnsafeCallback`, Bun: `JSCallback`), for calls the library makes
+   * on this thread, inside a call from JS. Pointer arguments arrive as
+   * {@linkcode Pointer}s.
+   */
+  callback<S extends SymbolSpec>(spec: S, fn: CallbackFunction<S>): Callback;
   /** The NUL-terminated UTF-8 string at `p`, or `null` for NULL. */
   cstring(p: Pointer): string | null;
   /**

@@ -3,7 +3,7 @@
 // loopback, with certificates the test makes with the `openssl` command
 // (tests/tls_helpers.ts). Every child is bounded in time and killed at the end.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { test } from "node:test";
@@ -324,6 +324,99 @@ test("ssl server: CPython's client verifies it; mutual TLS with cadata requires 
       lsn.close();
     }
   }
+});
+
+test("ssl server: ALPN selects its first protocol the client offers (openssl s_client, CPython), none without overlap", async () => {
+  const p = testPki();
+  const server = ["h2", "http/1.1"];
+  // [what the client offers, what both ends must see]
+  const cases: [string, string | null][] = [
+    ["http/1.1,h2", "h2"], // the server's order wins, as CPython's SSL_select_next_proto
+    ["spdy/1,http/1.1", "http/1.1"],
+    ["spdy/1", null], // no overlap: the handshake goes on without ALPN
+  ];
+  for (const [offer, want] of cases) {
+    for (const peer of ["s_client", "python"]) {
+      const [lsn, port] = listener();
+      lsn.settimeout(10);
+      const client = peer === "s_client"
+        ? new Child(
+          "openssl",
+          [
+            "s_client",
+            "-connect",
+            `127.0.0.1:${port}`,
+            "-CAfile",
+            p.caFile,
+            "-alpn",
+            offer,
+            "-servername",
+            "localhost",
+          ],
+          {},
+          "ping\n",
+        )
+        : new Child(python, [peerPy, "client-line", p.clientCert, p.clientKey, p.caFile], {
+          PORT: String(port),
+          ALPN: offer,
+        });
+      try {
+        await client.written;
+        const [conn] = lsn.accept();
+        conn.settimeout(10);
+        const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
+        ctx.load_cert_chain(p.certFile, p.keyFile);
+        ctx.set_alpn_protocols(server);
+        const t = ctx.wrap_socket(conn, { server_side: true });
+        assert.equal(t.selected_alpn_protocol(), want, `${peer} offering ${offer}`);
+        assert.equal(text(t.readline()), "ping\n");
+        t.write("pong\n");
+        t.close();
+        const out = await client.done();
+        if (peer === "s_client") {
+          assert.match(out, want === null ? /No ALPN negotiated/ : new RegExp(`ALPN protocol: ${want}`), out);
+        } else {
+          assert.match(out, new RegExp(`ALPN ${want ?? "None"}`), out);
+        }
+      } finally {
+        client.kill();
+        lsn.close();
+      }
+    }
+  }
+  // in this thread, both ends usocket; a context changes its list, and a server without one selects nothing
+  for (
+    const [serverList, clientList, want] of [
+      [["x-one", "x-two"], ["x-two", "x-one"], "x-one"],
+      [["x-two"], ["x-one", "x-two"], "x-two"],
+      [null, ["x-one"], null],
+    ] as [string[] | null, string[], string | null][]
+  ) {
+    const [c, s] = tlsPair(undefined, (cctx, sctx) => {
+      cctx.set_alpn_protocols(clientList);
+      if (serverList) {
+        sctx.set_alpn_protocols(["unused"]);
+        sctx.set_alpn_protocols(serverList);
+      }
+    });
+    try {
+      assert.equal(c.selected_alpn_protocol(), want);
+      assert.equal(s.selected_alpn_protocol(), want);
+      assert.ok(s.context instanceof ssl.SSLContext);
+    } finally {
+      c.close();
+      s.close();
+    }
+  }
+});
+
+test("ssl: openssl_version() names the OpenSSL in use", () => {
+  const v = ssl.openssl_version();
+  assert.match(v, /^OpenSSL \d+\.\d+\.\d+/);
+  const cli = spawnSync("openssl", ["version"], { encoding: "utf8" }).stdout.trim();
+  // the command and the library come from the same package here (Debian's openssl / libssl3)
+  assert.equal(v.split(" ")[1].split(".")[0], cli.split(" ")[1].split(".")[0], `${v} vs ${cli}`);
+  assert.throws(() => (ssl.openssl_version as (...a: unknown[]) => string)(1), TypeError);
 });
 
 test("ssl: a peer that is not TLS, or resets mid-handshake, raises at once; nothing leaks", async () => {

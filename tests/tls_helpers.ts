@@ -184,10 +184,12 @@ function stepped(step: () => void): boolean {
  * A connected pair of TLS sockets over `pair` (default: an AF_UNIX
  * socketpair), client first, the client verifying the server against the
  * test CA for `localhost`. The handshake is driven on both ends without
- * blocking, in this thread; both end up blocking.
+ * blocking, in this thread; both end up blocking. `setup` may change both
+ * contexts first.
  */
 export function tlsPair(
   pair: () => [usocket.Socket, usocket.Socket] = () => usocket.socketpair(),
+  setup?: (client: usocket.ssl.SSLContext, server: usocket.ssl.SSLContext) => void,
 ): [usocket.ssl.SSLSocket, usocket.ssl.SSLSocket] {
   const p = testPki();
   const [x, y] = pair();
@@ -195,6 +197,7 @@ export function tlsPair(
   cctx.load_verify_locations({ cafile: p.caFile });
   const sctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER);
   sctx.load_cert_chain(p.certFile, p.keyFile);
+  setup?.(cctx, sctx);
   x.setblocking(false);
   y.setblocking(false);
   const c = cctx.wrap_socket(x, { server_hostname: "localhost", do_handshake_on_connect: false });

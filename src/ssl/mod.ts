@@ -22,6 +22,7 @@ export {
   CERT_REQUIRED,
   create_default_context,
   type MicroPythonWrapOptions,
+  openssl_version,
   PROTOCOL_TLS_CLIENT,
   PROTOCOL_TLS_SERVER,
   SSLContext,

@@ -22,6 +22,7 @@ import { pendingChanged, type Pollable } from "../pollable.ts";
 import type { Socket } from "../socket.ts";
 import { type Data, Stream } from "../stream.ts";
 import { derOf } from "./certs.ts";
+import type { SSLContext } from "./context.ts";
 import {
   SSL_ERROR_NONE,
   SSL_ERROR_WANT_READ,
@@ -93,6 +94,8 @@ export class SSLSocket extends Stream implements Pollable {
   readonly #wbio: Pointer;
   #sock: Socket | null;
   readonly #serverSide: boolean;
+  /** The context this socket was made from (CPython's `SSLSocket.context`); it stays alive as long as the socket. */
+  readonly context: SSLContext;
   /** Ciphertext OpenSSL produced that the socket has not taken yet: #out[#outPos, #outEnd). */
   #out: Uint8Array = EMPTY;
   #outPos = 0;
@@ -108,6 +111,7 @@ export class SSLSocket extends Stream implements Pollable {
   /** @internal Use `SSLContext.wrap_socket`. */
   constructor(
     token: typeof INTERNAL,
+    context: SSLContext,
     lib: LibSsl,
     ssl: Pointer,
     rbio: Pointer,
@@ -125,6 +129,7 @@ export class SSLSocket extends Stream implements Pollable {
     this.#wbio = wbio;
     this.#sock = sock;
     this.#serverSide = serverSide;
+    this.context = context;
     // pollers always ask a TLS socket for pending bytes (OpenSSL's buffers change inside its calls)
     pendingChanged(true);
     finalizer.register(this, { lib, ssl }, this);

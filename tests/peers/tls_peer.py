@@ -19,6 +19,8 @@ Modes:
   client-line a TLS client verifying the server against CAFILE for "localhost":
               sends "ping\n", prints the line it gets back
   client-cert like client-line, presenting CERT/KEY as a client certificate
+Clients offer the ALPN protocols of the environment variable ALPN (comma-separated)
+when it is set, and print the one the server selected ("ALPN <name>" or "ALPN None").
 """
 import os
 import socket
@@ -126,6 +128,8 @@ elif mode in ("client-line", "client-cert"):
     ctx = ssl.create_default_context(cafile=cafile)
     if mode == "client-cert":
         ctx.load_cert_chain(cert, key)
+    if os.environ.get("ALPN"):
+        ctx.set_alpn_protocols(os.environ["ALPN"].split(","))
     port = int(os.environ["PORT"])
     with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
         try:
@@ -138,6 +142,7 @@ elif mode in ("client-line", "client-cert"):
                         break
                     data += chunk
                 print("GOT", data.decode().strip(), conn.version(), flush=True)
+                print("ALPN", conn.selected_alpn_protocol(), flush=True)
         except (ssl.SSLError, OSError) as e:
             print("FAILED", type(e).__name__, e, flush=True)
 else:
