@@ -21,6 +21,16 @@ import type { Bound, SymbolSpec, SymbolTable } from "./types.ts";
 export const sslSymbols = {
   // int OPENSSL_init_ssl(uint64_t opts, const OPENSSL_INIT_SETTINGS *settings);
   OPENSSL_init_ssl: { parameters: ["u64", "pointer"], result: "i32" },
+  // const SSL_METHOD *DTLS_client_method(void);
+  DTLS_client_method: { parameters: [], result: "pointer" },
+  // const SSL_METHOD *DTLS_server_method(void);
+  DTLS_server_method: { parameters: [], result: "pointer" },
+  // uint64_t SSL_set_options(SSL *s, uint64_t op);
+  SSL_set_options: { parameters: ["pointer", "u64"], result: "u64" },
+  // void SSL_CTX_set_cookie_generate_cb(SSL_CTX *ctx, int (*cb)(SSL *ssl, unsigned char *cookie, unsigned int *cookie_len));
+  SSL_CTX_set_cookie_generate_cb: { parameters: ["pointer", "pointer"], result: "void" },
+  // void SSL_CTX_set_cookie_verify_cb(SSL_CTX *ctx, int (*cb)(SSL *ssl, const unsigned char *cookie, unsigned int cookie_len));
+  SSL_CTX_set_cookie_verify_cb: { parameters: ["pointer", "pointer"], result: "void" },
   // const SSL_METHOD *TLS_client_method(void);
   TLS_client_method: { parameters: [], result: "pointer" },
   // const SSL_METHOD *TLS_server_method(void);
@@ -116,6 +126,21 @@ export const cryptoSymbols = {
   BIO_s_mem: { parameters: [], result: "pointer" },
   // BIO *BIO_new(const BIO_METHOD *type);
   BIO_new: { parameters: ["pointer"], result: "pointer" },
+  // int BIO_get_new_index(void);
+  BIO_get_new_index: { parameters: [], result: "i32" },
+  // BIO_METHOD *BIO_meth_new(int type, const char *name);
+  BIO_meth_new: { parameters: ["i32", "buffer"], result: "pointer" },
+  // int BIO_meth_set_write(BIO_METHOD *biom, int (*write)(BIO *, const char *, int));
+  BIO_meth_set_write: { parameters: ["pointer", "pointer"], result: "i32" },
+  // int BIO_meth_set_ctrl(BIO_METHOD *biom, long (*ctrl)(BIO *, int, long, void *));
+  BIO_meth_set_ctrl: { parameters: ["pointer", "pointer"], result: "i32" },
+  // void BIO_set_init(BIO *a, int init);
+  BIO_set_init: { parameters: ["pointer", "i32"], result: "void" },
+  // const EVP_MD *EVP_sha256(void);
+  EVP_sha256: { parameters: [], result: "pointer" },
+  // unsigned char *HMAC(const EVP_MD *evp_md, const void *key, int key_len,
+  //                     const unsigned char *d, size_t n, unsigned char *md, unsigned int *md_len);
+  HMAC: { parameters: ["pointer", "buffer", "i32", "buffer", "u64", "buffer", "buffer"], result: "pointer" },
   // int BIO_free(BIO *a);
   BIO_free: { parameters: ["pointer"], result: "i32" },
   // BIO *BIO_new_mem_buf(const void *buf, int len);   (no copy: the buffer must outlive the BIO)
@@ -184,6 +209,30 @@ export const alpnSelectCallback = {
   result: "i32",
 } as const satisfies SymbolSpec;
 
+/** `int write(BIO *b, const char *data, int len)` of a BIO method: the count taken, or -1. */
+export const bioWriteCallback = {
+  parameters: ["pointer", "pointer", "i32"],
+  result: "i32",
+} as const satisfies SymbolSpec;
+
+/** `long ctrl(BIO *b, int cmd, long num, void *ptr)` of a BIO method. */
+export const bioCtrlCallback = {
+  parameters: ["pointer", "i32", "i64", "pointer"],
+  result: "i64",
+} as const satisfies SymbolSpec;
+
+/** `int generate(SSL *ssl, unsigned char *cookie, unsigned int *cookie_len)`: 1 when made. */
+export const cookieGenerateCallback = {
+  parameters: ["pointer", "pointer", "pointer"],
+  result: "i32",
+} as const satisfies SymbolSpec;
+
+/** `int verify(SSL *ssl, const unsigned char *cookie, unsigned int cookie_len)`: 1 when valid. */
+export const cookieVerifyCallback = {
+  parameters: ["pointer", "pointer", "u32"],
+  result: "i32",
+} as const satisfies SymbolSpec;
+
 /** The numbers of the OpenSSL macros this module calls through `SSL_ctrl`, `SSL_CTX_ctrl` and `BIO_ctrl`. */
 export const CTRL = {
   /** `SSL_CTX_set_mode` / `SSL_set_mode` (ssl.h). */
@@ -200,6 +249,14 @@ export const CTRL = {
   GET_MIN_PROTO_VERSION: 130,
   /** `SSL_CTX_get_max_proto_version`. */
   GET_MAX_PROTO_VERSION: 131,
+  /** `SSL_set_mtu` (ssl.h): the DTLS record layer's MTU. */
+  SET_MTU: 17,
+  /** `DTLSv1_get_timeout` (ssl.h): the time left on the retransmission timer into a `struct timeval`; 1 if it runs. */
+  DTLS_GET_TIMEOUT: 73,
+  /** `DTLSv1_handle_timeout`: retransmits when the timer has expired; 1 done, 0 not yet, -1 given up. */
+  DTLS_HANDLE_TIMEOUT: 74,
+  /** `DTLS_set_link_mtu`: the path MTU (less the BIO's overhead, ctrl 49). */
+  DTLS_SET_LINK_MTU: 120,
   /** `BIO_set_mem_eof_return` (bio.h). */
   BIO_C_SET_BUF_MEM_EOF_RETURN: 130,
 } as const;

@@ -3,7 +3,7 @@
 // loopback, with certificates the test makes with the `openssl` command
 // (tests/tls_helpers.ts). Every child is bounded in time and killed at the end.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { test } from "node:test";
@@ -21,7 +21,7 @@ import {
   portOf,
   type SurplusCase,
 } from "./helpers.ts";
-import { testPki, tlsPair } from "./tls_helpers.ts";
+import { Child, testPki, tlsPair } from "./tls_helpers.ts";
 
 const { errno, ssl } = usocket;
 const peerPy = new URL("./peers/tls_peer.py", import.meta.url).pathname;
@@ -32,67 +32,6 @@ const runtimeArgs = (script: string, ...args: string[]) =>
   isBun ? [script, ...args] : ["run", "--allow-net=127.0.0.1", "--allow-read", script, ...args];
 const runtimeName = isBun ? "Bun.listen/Bun.connect" : "Deno.listenTls/Deno.connectTls";
 const python = process.env.PYTHON ?? "python3";
-
-/** Children still running: killed when this process exits, whatever ended it (a failed or timed-out test). */
-const running = new Set<ChildProcess>();
-process.on("exit", () => {
-  for (const c of running) c.kill("SIGKILL");
-});
-
-/** A child process whose output is collected; `line(re)` waits (bounded) for a matching line. */
-class Child {
-  readonly proc: ChildProcess;
-  out = "";
-  #waiters: (() => void)[] = [];
-  readonly exited: Promise<number | null>;
-  /** Resolves once the input is handed to the child (Bun writes pipes from its event loop, not at once). */
-  readonly written: Promise<void>;
-  constructor(cmd: string, args: string[], env: Record<string, string> = {}, input?: string) {
-    this.proc = spawn(cmd, args, {
-      env: { ...process.env, ...env },
-      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
-    });
-    const on = (d: Buffer) => {
-      this.out += d.toString();
-      for (const w of this.#waiters.splice(0)) w();
-    };
-    this.proc.stdout!.on("data", on);
-    this.proc.stderr!.on("data", on);
-    // "close": the process exited and its pipes are closed (their descriptors too)
-    running.add(this.proc);
-    this.exited = new Promise((resolve) =>
-      this.proc.on("close", (code) => {
-        running.delete(this.proc);
-        resolve(code);
-      })
-    );
-    this.written = new Promise((r) => input === undefined ? r() : this.proc.stdin!.end(input, () => r()));
-    const timer = setTimeout(() => this.proc.kill("SIGKILL"), 30000);
-    this.exited.then(() => clearTimeout(timer));
-  }
-  async line(re: RegExp, ms = 10000): Promise<RegExpMatchArray> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const m = this.out.match(re);
-      if (m) return m;
-      if (Date.now() > deadline) throw new Error(`no ${re} in child output within ${ms} ms:\n${this.out}`);
-      await new Promise<void>((r) => {
-        this.#waiters.push(r);
-        setTimeout(r, 50);
-      });
-    }
-  }
-  /** Waits for the exit (bounded); returns the output. */
-  async done(): Promise<string> {
-    const t = setTimeout(() => this.proc.kill("SIGKILL"), 15000);
-    await this.exited;
-    clearTimeout(t);
-    return this.out;
-  }
-  kill(): void {
-    this.proc.kill("SIGKILL");
-  }
-}
 
 /** `openssl s_server` on 127.0.0.1 with `cert`/`key`, serving `-www` once; resolves with its port. */
 async function sServer(cert: string, key: string, extra: string[] = []): Promise<[Child, number]> {

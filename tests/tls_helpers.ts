@@ -1,7 +1,7 @@
 // Certificates for the TLS tests, made by the `openssl` command in a
 // temporary folder (removed at exit), and a connected pair of TLS sockets
 // in one thread (the handshake driven without blocking on both ends).
-import { spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -211,4 +211,75 @@ export function tlsPair(
   c.setblocking(true);
   s.setblocking(true);
   return [c, s];
+}
+
+/** Children still running: killed when this process exits, whatever ended it (a failed or timed-out test). */
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const c of running) c.kill("SIGKILL");
+});
+
+/** A child process whose output is collected; `line(re)` waits (bounded) for a matching line. */
+export class Child {
+  readonly proc: ChildProcess;
+  out = "";
+  #waiters: (() => void)[] = [];
+  readonly exited: Promise<number | null>;
+  /** Resolves once the input is handed to the child (Bun writes pipes from its event loop, not at once). */
+  readonly written: Promise<void>;
+  /**
+   * `input` goes to the child's stdin, which then ends, or with `keepOpen`
+   * stays open until the child exits (some peers quit, or stall, at its end).
+   */
+  constructor(cmd: string, args: string[], env: Record<string, string> = {}, input?: string, keepOpen = false) {
+    this.proc = spawn(cmd, args, {
+      env: { ...process.env, ...env },
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
+    const on = (d: Buffer) => {
+      this.out += d.toString();
+      for (const w of this.#waiters.splice(0)) w();
+    };
+    this.proc.stdout!.on("data", on);
+    this.proc.stderr!.on("data", on);
+    // "close": the process exited and its pipes are closed (their descriptors too)
+    running.add(this.proc);
+    this.exited = new Promise((resolve) =>
+      this.proc.on("close", (code) => {
+        running.delete(this.proc);
+        resolve(code);
+      })
+    );
+    this.written = new Promise((r) =>
+      input === undefined
+        ? r()
+        : keepOpen
+        ? this.proc.stdin!.write(input, () => r())
+        : this.proc.stdin!.end(input, () => r())
+    );
+    const timer = setTimeout(() => this.proc.kill("SIGKILL"), 30000);
+    this.exited.then(() => clearTimeout(timer));
+  }
+  async line(re: RegExp, ms = 10000): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const m = this.out.match(re);
+      if (m) return m;
+      if (Date.now() > deadline) throw new Error(`no ${re} in child output within ${ms} ms:\n${this.out}`);
+      await new Promise<void>((r) => {
+        this.#waiters.push(r);
+        setTimeout(r, 50);
+      });
+    }
+  }
+  /** Waits for the exit (bounded); returns the output. */
+  async done(): Promise<string> {
+    const t = setTimeout(() => this.proc.kill("SIGKILL"), 15000);
+    await this.exited;
+    clearTimeout(t);
+    return this.out;
+  }
+  kill(): void {
+    this.proc.kill("SIGKILL");
+  }
 }

@@ -9,11 +9,12 @@ import { alpnSelectCallback, CTRL, type LibSsl, libssl } from "../../ffi/libssl.
 import type { Callback, Pointer } from "../../ffi/types.ts";
 import { parseIPv4, parseIPv6 } from "../address/ip_text.ts";
 import { cstr } from "../address/mod.ts";
-import { options, surplus, typeName } from "../args.ts";
+import { bytesOf, options, surplus, typeName } from "../args.ts";
 import { OSError } from "../os_error.ts";
 import { E } from "../platform/mod.ts";
 import { Socket } from "../socket.ts";
 import { type Material, materialBytes, parseCerts, parseKey } from "./certs.ts";
+import { cookieSecret, datagramBio, forgetDtls, prepareDtls } from "./dtls.ts";
 import { queueError } from "./errors.ts";
 import { _internal, SSLSocket } from "./ssl_socket.ts";
 
@@ -21,6 +22,12 @@ import { _internal, SSLSocket } from "./ssl_socket.ts";
 export const PROTOCOL_TLS_CLIENT = 0;
 /** A server context (MicroPython's value; CPython's is 17). */
 export const PROTOCOL_TLS_SERVER = 1;
+/** A DTLS client context, over a connected UDP socket (MicroPython's value; CPython has no DTLS). */
+export const PROTOCOL_DTLS_CLIENT = 2;
+/** A DTLS server context, over a connected UDP socket, with the cookie exchange (MicroPython's value). */
+export const PROTOCOL_DTLS_SERVER = 3;
+/** DTLS 1.2 (prov_ssl.h), the lowest a DTLS context allows. */
+const DTLS1_2_VERSION = 0xfefd;
 /** Do not verify the peer's certificate. */
 export const CERT_NONE = 0;
 /** Verify the peer's certificate if it sends one (a server asks for one). */
@@ -110,6 +117,12 @@ export interface WrapOptions {
   do_handshake_on_connect?: boolean;
   /** The server's name: sent as SNI (names only) and checked against its certificate when `check_hostname`. */
   server_hostname?: string | null;
+  /**
+   * DTLS server: the client's transport identity, whose HMAC is its cookie
+   * (MicroPython's `client_id`, e.g. `repr(addr)` bytes); default: the
+   * socket's peer address.
+   */
+  client_id?: Uint8Array | string | null;
 }
 
 /** Options of MicroPython's {@linkcode wrap_socket}. */
@@ -162,36 +175,48 @@ export interface VerifyLocations {
 export class SSLContext {
   readonly #lib: LibSsl;
   readonly #ctx: Pointer;
-  /** `PROTOCOL_TLS_CLIENT` or `PROTOCOL_TLS_SERVER`. */
+  /** `PROTOCOL_TLS_CLIENT`, `PROTOCOL_TLS_SERVER`, `PROTOCOL_DTLS_CLIENT` or `PROTOCOL_DTLS_SERVER`. */
   readonly protocol: number;
+  /** A client context (TLS or DTLS). */
+  readonly #client: boolean;
+  /** DTLS: a server's cookie secret; a client's empty array. Null for TLS. */
+  readonly #dtls: Uint8Array | null;
   #verifyMode: number = CERT_NONE;
   #checkHostname = false;
 
   /**
-   * @param protocol `PROTOCOL_TLS_CLIENT` or `PROTOCOL_TLS_SERVER`
+   * @param protocol `PROTOCOL_TLS_CLIENT`, `PROTOCOL_TLS_SERVER`, `PROTOCOL_DTLS_CLIENT` or `PROTOCOL_DTLS_SERVER`
    * @throws {RangeError} another protocol
    * @throws {Error} libssl cannot be loaded (names every path tried)
    */
   constructor(protocol: number) {
     if (arguments.length > 1) surplus(arguments.length, 1, "new SSLContext(protocol)");
-    if (protocol !== PROTOCOL_TLS_CLIENT && protocol !== PROTOCOL_TLS_SERVER) {
+    if (protocol !== 0 && protocol !== 1 && protocol !== 2 && protocol !== 3) {
       throw new RangeError(
-        `protocol must be PROTOCOL_TLS_CLIENT (0) or PROTOCOL_TLS_SERVER (1), got ${
+        `protocol must be PROTOCOL_TLS_CLIENT (0), PROTOCOL_TLS_SERVER (1), PROTOCOL_DTLS_CLIENT (2) or PROTOCOL_DTLS_SERVER (3), got ${
           typeof protocol === "number" ? protocol : typeName(protocol)
         }`,
       );
     }
     const lib = libssl();
-    const ctx = lib.SSL_CTX_new(protocol === PROTOCOL_TLS_CLIENT ? lib.TLS_client_method() : lib.TLS_server_method());
+    const client = protocol === PROTOCOL_TLS_CLIENT || protocol === PROTOCOL_DTLS_CLIENT;
+    const dtls = protocol >= PROTOCOL_DTLS_CLIENT;
+    const ctx = lib.SSL_CTX_new(
+      dtls
+        ? (client ? lib.DTLS_client_method() : lib.DTLS_server_method())
+        : (client ? lib.TLS_client_method() : lib.TLS_server_method()),
+    );
     if (ctx === null) throw queueError(lib, "SSL_CTX_new");
     this.#lib = lib;
     this.#ctx = ctx;
     this.protocol = protocol;
+    this.#client = client;
     ctxFinalizer.register(this, { lib, ctx }, this);
+    this.#dtls = !dtls ? null : client ? new Uint8Array(0) : cookieSecret(lib, ctx);
     lib.SSL_CTX_ctrl(ctx, CTRL.SET_MODE, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER, null);
-    // TLS 1.2 at least, as CPython (3.10+)
-    lib.SSL_CTX_ctrl(ctx, CTRL.SET_MIN_PROTO_VERSION, BigInt(TLSVersion.TLSv1_2), null);
-    if (protocol === PROTOCOL_TLS_CLIENT) {
+    // TLS 1.2 at least, as CPython (3.10+); DTLS 1.2 likewise
+    lib.SSL_CTX_ctrl(ctx, CTRL.SET_MIN_PROTO_VERSION, BigInt(dtls ? DTLS1_2_VERSION : TLSVersion.TLSv1_2), null);
+    if (client) {
       this.#checkHostname = true;
       this.verify_mode = CERT_REQUIRED;
     } else {
@@ -368,6 +393,9 @@ export class SSLContext {
   }
 
   #setVersion(cmd: number, v: number, name: string): void {
+    if (this.#dtls !== null) {
+      throw new TypeError(`${name} can be set on a TLS context only (a DTLS one allows DTLS 1.2)`);
+    }
     const known = [-2, -1, 769, 770, 771, 772];
     if (typeof v !== "number" || !known.includes(v)) {
       throw new RangeError(`${name} must be a TLSVersion (TLSv1_2: 771, TLSv1_3: 772, …), got ${String(v)}`);
@@ -409,7 +437,7 @@ export class SSLContext {
     let off = 0;
     for (const b of parts) (wire.set(b, off), off += b.length);
     if (this.#lib.SSL_CTX_set_alpn_protos(this.#ctx, wire, wire.length) !== 0) throw queueError(this.#lib, "ALPN");
-    if (this.protocol === PROTOCOL_TLS_SERVER) {
+    if (!this.#client) {
       const first = !alpnWire.has(backend.address(this.#ctx));
       alpnWire.set(backend.address(this.#ctx), wire);
       if (first) {
@@ -501,8 +529,13 @@ export class SSLContext {
   wrap_socket(sock: Socket, opts: WrapOptions = {}): SSLSocket {
     if (arguments.length > 2) surplus(arguments.length, 2, "SSLContext.wrap_socket(sock, options)");
     if (!(sock instanceof Socket)) throw new TypeError(`sock must be a Socket, got ${typeName(sock)}`);
-    const o = options(opts, "options", ["server_side", "do_handshake_on_connect", "server_hostname"]) as WrapOptions;
-    const serverSide = o.server_side ?? this.protocol === PROTOCOL_TLS_SERVER;
+    const o = options(opts, "options", [
+      "server_side",
+      "do_handshake_on_connect",
+      "server_hostname",
+      "client_id",
+    ]) as WrapOptions;
+    const serverSide = o.server_side ?? !this.#client;
     if (typeof serverSide !== "boolean") {
       throw new TypeError(`server_side must be a boolean, got ${typeName(serverSide)}`);
     }
@@ -510,12 +543,23 @@ export class SSLContext {
     if (host !== null && typeof host !== "string") {
       throw new TypeError(`server_hostname must be a string or null, got ${typeName(host)}`);
     }
-    if (serverSide && this.protocol === PROTOCOL_TLS_CLIENT) {
-      throw new TypeError("Cannot create a server socket with a PROTOCOL_TLS_CLIENT context");
+    if (serverSide && this.#client) {
+      throw new TypeError(
+        "Cannot create a server socket with a client (PROTOCOL_TLS_CLIENT/PROTOCOL_DTLS_CLIENT) context",
+      );
     }
-    if (!serverSide && this.protocol === PROTOCOL_TLS_SERVER) {
-      throw new TypeError("Cannot create a client socket with a PROTOCOL_TLS_SERVER context");
+    if (!serverSide && !this.#client) {
+      throw new TypeError(
+        "Cannot create a client socket with a server (PROTOCOL_TLS_SERVER/PROTOCOL_DTLS_SERVER) context",
+      );
     }
+    const clientId = o.client_id ?? null;
+    if (clientId !== null && (this.#dtls === null || !serverSide)) {
+      throw new TypeError("client_id is for a DTLS server (PROTOCOL_DTLS_SERVER) only");
+    }
+    const id = clientId === null ? null : typeof clientId === "string"
+      ? new TextEncoder().encode(clientId)
+      : bytesOf(clientId as ArrayBufferView, "client_id");
     if (!serverSide && this.#checkHostname && host === null) {
       throw new TypeError("check_hostname requires server_hostname (as CPython); or set check_hostname = false");
     }
@@ -527,16 +571,51 @@ export class SSLContext {
     lib.ERR_clear_error();
     const ssl = lib.SSL_new(this.#ctx);
     if (ssl === null) throw queueError(lib, "SSL_new");
-    const rbio = lib.BIO_new(lib.BIO_s_mem()), wbio = lib.BIO_new(lib.BIO_s_mem());
+    // DTLS: datagrams out through a BIO of ours that keeps their boundaries (dtls.ts)
+    let dgram: { bio: Pointer; datagrams: Uint8Array[] } | null = null;
+    if (this.#dtls !== null) {
+      try {
+        dgram = datagramBio(lib, sock.family);
+      } catch (e) {
+        lib.SSL_free(ssl);
+        throw e;
+      }
+    }
+    const rbio = lib.BIO_new(lib.BIO_s_mem()), wbio = dgram ? dgram.bio : lib.BIO_new(lib.BIO_s_mem());
     if (rbio === null || wbio === null) {
       if (rbio !== null) lib.BIO_free(rbio);
       if (wbio !== null) lib.BIO_free(wbio);
+      if (dgram) forgetDtls(ssl, dgram.bio);
       lib.SSL_free(ssl);
       throw queueError(lib, "BIO_new");
     }
     // an empty read BIO means "wait for more", not EOF, until the socket says EOF
     lib.BIO_ctrl(rbio, CTRL.BIO_C_SET_BUF_MEM_EOF_RETURN, -1n, null);
     lib.SSL_set_bio(ssl, rbio, wbio); // the SSL owns both BIOs now
+    /** Frees what was made so far when the set-up fails. */
+    const abandon = (what: string) => {
+      const err = queueError(lib, what);
+      if (dgram) forgetDtls(ssl, dgram.bio);
+      lib.SSL_free(ssl);
+      return err;
+    };
+    if (this.#dtls !== null) {
+      let cid = id;
+      if (serverSide && cid === null) {
+        try {
+          cid = new TextEncoder().encode(String(sock.getpeername()));
+        } catch {
+          cid = new Uint8Array(0); // not connected: sends will fail with the socket's own error
+        }
+      }
+      try {
+        prepareDtls(lib, ssl, serverSide ? { secret: this.#dtls, clientId: cid! } : null);
+      } catch (e) {
+        forgetDtls(ssl, dgram!.bio);
+        lib.SSL_free(ssl);
+        throw e;
+      }
+    }
     if (serverSide) {
       lib.SSL_set_accept_state(ssl);
     } else {
@@ -545,21 +624,17 @@ export class SSLContext {
         const ip = isIpLiteral(host);
         const name = cstr(host, "server_hostname");
         if (!ip && lib.SSL_ctrl(ssl, CTRL.SET_TLSEXT_HOSTNAME, 0n, name) !== 1n) {
-          lib.SSL_free(ssl);
-          throw queueError(lib, "server_hostname (SNI)");
+          throw abandon("server_hostname (SNI)");
         }
         if (this.#checkHostname) {
           const ok = ip
             ? lib.X509_VERIFY_PARAM_set1_ip_asc(lib.SSL_get0_param(ssl), name)
             : (lib.SSL_set_hostflags(ssl, NO_PARTIAL_WILDCARDS), lib.SSL_set1_host(ssl, name));
-          if (ok !== 1) {
-            lib.SSL_free(ssl);
-            throw queueError(lib, "server_hostname");
-          }
+          if (ok !== 1) throw abandon("server_hostname");
         }
       }
     }
-    const tls = new SSLSocket(_internal, this, lib, ssl, rbio, wbio, sock, serverSide);
+    const tls = new SSLSocket(_internal, this, lib, ssl, rbio, wbio, sock, serverSide, dgram?.datagrams ?? null);
     if ((o.do_handshake_on_connect ?? true) && sock.gettimeout() !== 0) {
       try {
         tls.do_handshake();

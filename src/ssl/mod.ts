@@ -23,6 +23,8 @@ export {
   create_default_context,
   type MicroPythonWrapOptions,
   openssl_version,
+  PROTOCOL_DTLS_CLIENT,
+  PROTOCOL_DTLS_SERVER,
   PROTOCOL_TLS_CLIENT,
   PROTOCOL_TLS_SERVER,
   SSLContext,

@@ -16,6 +16,7 @@ import type { Address } from "../address/mod.ts";
 import { received, recvTarget } from "../arena.ts";
 import { bufferOf, bytesOf, int, surplus, typeName } from "../args.ts";
 import { deadlineFor, NOSIGNAL, OP_RECV, OP_SEND, sockCall } from "../call.ts";
+import { now } from "../clock.ts";
 import { OSError } from "../os_error.ts";
 import { C, E } from "../platform/mod.ts";
 import { pendingChanged, type Pollable } from "../pollable.ts";
@@ -23,6 +24,7 @@ import type { Socket } from "../socket.ts";
 import { type Data, Stream } from "../stream.ts";
 import { derOf } from "./certs.ts";
 import type { SSLContext } from "./context.ts";
+import { forgetDtls, timerLeft } from "./dtls.ts";
 import {
   SSL_ERROR_NONE,
   SSL_ERROR_WANT_READ,
@@ -54,7 +56,12 @@ const sizeT32 = new Uint32Array(sizeT.buffer);
 const EMPTY = new Uint8Array(0);
 
 /** Frees the OpenSSL state of TLS sockets garbage-collected while open (their socket closes its own descriptor). */
-const finalizer = new FinalizationRegistry<{ lib: LibSsl; ssl: Pointer }>(({ lib, ssl }) => lib.SSL_free(ssl));
+const finalizer = new FinalizationRegistry<{ lib: LibSsl; ssl: Pointer; dtlsBio: Pointer | null }>(
+  ({ lib, ssl, dtlsBio }) => {
+    if (dtlsBio !== null) forgetDtls(ssl, dtlsBio);
+    lib.SSL_free(ssl);
+  },
+);
 
 /** Only `SSLContext.wrap_socket` makes an SSLSocket. */
 const INTERNAL: unique symbol = Symbol("SSLSocket");
@@ -107,6 +114,8 @@ export class SSLSocket extends Stream implements Pollable {
   /** The last write (or handshake) waits for the peer's bytes: pollers wait for POLLIN in its stead. */
   #writeNeedsRead = false;
   #closeHooks: Set<(s: SSLSocket) => void> | null = null;
+  /** DTLS: the datagrams OpenSSL wrote, each to go out as one `send(2)` (dtls.ts); null for TLS. */
+  readonly #datagrams: Uint8Array[] | null;
 
   /** @internal Use `SSLContext.wrap_socket`. */
   constructor(
@@ -118,6 +127,7 @@ export class SSLSocket extends Stream implements Pollable {
     wbio: Pointer,
     sock: Socket,
     serverSide: boolean,
+    datagrams: Uint8Array[] | null,
   ) {
     if (token !== INTERNAL) {
       throw new TypeError("an SSLSocket is made by SSLContext.wrap_socket() or ssl.wrap_socket()");
@@ -130,9 +140,10 @@ export class SSLSocket extends Stream implements Pollable {
     this.#sock = sock;
     this.#serverSide = serverSide;
     this.context = context;
+    this.#datagrams = datagrams;
     // pollers always ask a TLS socket for pending bytes (OpenSSL's buffers change inside its calls)
     pendingChanged(true);
-    finalizer.register(this, { lib, ssl }, this);
+    finalizer.register(this, { lib, ssl, dtlsBio: datagrams === null ? null : wbio }, this);
   }
 
   // ---- the state ----
@@ -159,6 +170,18 @@ export class SSLSocket extends Stream implements Pollable {
    * sent, `-EAGAIN` (non-blocking; the rest stays queued) or `-ETIMEDOUT`.
    */
   #flush(fd: number, t: number, deadline: number, first: boolean, flags = 0): number {
+    const q = this.#datagrams;
+    if (q !== null) {
+      // DTLS: each datagram as OpenSSL wrote it, in order
+      while (q.length > 0) {
+        const d = q[0];
+        const r = sockCall(fd, t, OP_SEND, d, d.length, NOSIGNAL | flags, deadline, first, 0);
+        first = false;
+        if (r < 0) return r;
+        q.shift();
+      }
+      return 0;
+    }
     const lib = this.#lib;
     const n = lib.BIO_ctrl_pending(this.#wbio);
     if (n > 0) {
@@ -185,8 +208,15 @@ export class SSLSocket extends Stream implements Pollable {
     return 0;
   }
 
+  /** Ciphertext waits to be sent: queued here, or (TLS) still in the write BIO. */
+  #hasOutput(): boolean {
+    if (this.#datagrams !== null) return this.#datagrams.length > 0;
+    return this.#outEnd > this.#outPos || this.#lib.BIO_ctrl_pending(this.#wbio) > 0;
+  }
+
   /** Receives ciphertext into the read BIO: the count, 0 at EOF (the BIO then reports it), `-EAGAIN` or `-ETIMEDOUT`. */
   #fill(fd: number, t: number, deadline: number, first: boolean): number {
+    if (this.#datagrams !== null) return this.#fillDatagram(fd, t, deadline, first);
     const r = sockCall(fd, t, OP_RECV, inBuf, inBuf.length, 0, deadline, first, 0);
     if (r > 0) {
       this.#lib.BIO_write_ex(this.#rbio, inBuf, r, sizeT);
@@ -196,6 +226,48 @@ export class SSLSocket extends Stream implements Pollable {
       this.#lib.BIO_ctrl(this.#rbio, CTRL.BIO_C_SET_BUF_MEM_EOF_RETURN, 0n, null);
     }
     return r;
+  }
+
+  /**
+   * DTLS: receives one datagram into the read BIO (OpenSSL has read all
+   * before it), minding the retransmission timer: the wait ends when the
+   * timer fires (its flight is sent again, `DTLSv1_handle_timeout`) or at
+   * the deadline. Returns the count (an empty datagram: 0, which is no EOF),
+   * `-EAGAIN` or `-ETIMEDOUT`; raises `OSError(ETIMEDOUT)` when OpenSSL gives
+   * up retransmitting.
+   */
+  #fillDatagram(fd: number, t: number, deadline: number, first: boolean): number {
+    const lib = this.#lib, ssl = this.#ssl;
+    for (;;) {
+      const left = timerLeft(lib, ssl);
+      if (left === 0) {
+        // the timer is due: the last flight again
+        lib.ERR_clear_error();
+        if (lib.SSL_ctrl(ssl, CTRL.DTLS_HANDLE_TIMEOUT, 0n, null) < 0n) {
+          throw new OSError(ETIMEDOUT, "DTLS: the peer did not answer OpenSSL's retransmissions");
+        }
+        const f = this.#flush(fd, t, deadline, false);
+        if (f < 0) return f;
+        first = false;
+        continue;
+      }
+      let r: number;
+      if (left < 0 || t === 0) {
+        r = sockCall(fd, t, OP_RECV, inBuf, inBuf.length, 0, deadline, first, 0);
+      } else {
+        // wait (poll) until the timer or the deadline, whichever is first
+        const timerAt = now() + left;
+        const until = deadline >= 0 && deadline < timerAt ? deadline : timerAt;
+        r = sockCall(fd, 1, OP_RECV, inBuf, inBuf.length, 0, until, false, 0);
+        if (r === -ETIMEDOUT && until === timerAt) continue;
+      }
+      if (r > 0) {
+        lib.BIO_write_ex(this.#rbio, inBuf, r, sizeT);
+        this.#needSocket = false;
+        this.#writeNeedsRead = false;
+      }
+      return r;
+    }
   }
 
   /**
@@ -209,7 +281,7 @@ export class SSLSocket extends Stream implements Pollable {
     const fd = this.#live();
     const lib = this.#lib, ssl = this.#ssl, t = this.#timeout();
     try {
-      if (this.#outEnd > this.#outPos) {
+      if (this.#outEnd > this.#outPos || (this.#datagrams !== null && this.#datagrams.length > 0)) {
         // a non-blocking call left ciphertext queued: it goes first, in order
         const f = this.#flush(fd, t, deadline, first);
         first = false;
@@ -241,7 +313,7 @@ export class SSLSocket extends Stream implements Pollable {
         }
         // send what the call produced (handshake messages, records, alerts)
         let f = 0;
-        if (this.#outEnd > this.#outPos || lib.BIO_ctrl_pending(this.#wbio) > 0) {
+        if (this.#hasOutput()) {
           f = this.#flush(fd, t, deadline, first);
           first = false;
         }
@@ -312,7 +384,7 @@ export class SSLSocket extends Stream implements Pollable {
 
   /** @internal */
   protected override _datagram(): boolean {
-    return false;
+    return this.#datagrams !== null; // DTLS: a read returns one record
   }
 
   /**
@@ -339,7 +411,9 @@ export class SSLSocket extends Stream implements Pollable {
    */
   _pollEvents(events: number): number {
     if (events === 0 || this.#ssl === null || this.#error !== null) return events;
-    if (this.#outEnd > this.#outPos) return (events & ~POLLIN) | POLLOUT;
+    if (this.#outEnd > this.#outPos || (this.#datagrams !== null && this.#datagrams.length > 0)) {
+      return (events & ~POLLIN) | POLLOUT;
+    }
     if (this.#writeNeedsRead) return (events & ~POLLOUT) | POLLIN;
     return events;
   }
@@ -749,6 +823,7 @@ export class SSLSocket extends Stream implements Pollable {
     const sock = this.#sock;
     finalizer.unregister(this);
     this.#lib.ERR_clear_error();
+    if (this.#datagrams !== null) forgetDtls(this.#ssl, this.#wbio);
     this.#lib.SSL_free(this.#ssl); // frees both BIOs
     this.#ssl = null;
     this.#sock = null;
