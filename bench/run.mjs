@@ -57,6 +57,7 @@ const SCALE = {
     bulk: [128 * MiB, 256 * MiB],
     churn1: [1_000, 2_000],
     churn2: [1_000, 1_000],
+    handshake: [300, 200],
   },
   default: {
     runs: 3,
@@ -65,6 +66,7 @@ const SCALE = {
     bulk: [512 * MiB, 1536 * MiB],
     churn1: [5_000, 15_000],
     churn2: [3_000, 15_000],
+    handshake: [1_000, 500],
   },
   full: {
     runs: 5,
@@ -73,6 +75,7 @@ const SCALE = {
     bulk: [1024 * MiB, 1536 * MiB],
     churn1: [10_000, 15_000],
     churn2: [10_000, 15_000],
+    handshake: [2_000, 1_000],
   },
 }[mode];
 if (!SCALE) throw new Error(`unknown mode ${mode}: quick, default or full`);
@@ -111,6 +114,8 @@ const DENO = existsSync(bin("deno")) ? bin("deno") : which("deno");
 const BUN = existsSync(bin("bun")) ? bin("bun") : which("bun");
 const CC = which("cc") ?? which("gcc") ?? which("clang");
 const TASKSET = which("taskset");
+const OPENSSL = which("openssl");
+const PYTHON = which("python3");
 
 /** The CPUs this process may run on (from taskset), or null. */
 function allowedCpus() {
@@ -143,36 +148,106 @@ const versions = {
 
 // ---------- build ----------
 
+/**
+ * Builds bench/c/peer.c and client.c; with OpenSSL's runtime libraries (no
+ * headers needed: bench/c/tls.h) also their TLS workloads. Returns
+ * {c, tls}: whether the C programs, and their TLS half, were built.
+ */
 function build() {
   if (!CC) {
     notes.push("No C compiler (cc/gcc/clang): C rows skipped, ratios to C unavailable, Node fallback peer used.");
-    return false;
+    return { c: false, tls: false };
   }
   mkdirSync(BUILD, { recursive: true });
+  const stamp = join(BUILD, "tls-built");
+  let tls = true;
   for (const name of ["peer", "client"]) {
     const src = join(BENCH, "c", `${name}.c`), out = join(BUILD, name);
-    if (existsSync(out) && statSync(out).mtimeMs > statSync(src).mtimeMs) continue;
-    const r = sh(CC, ["-O2", "-Wall", "-o", out, src]);
+    const newest = Math.max(statSync(src).mtimeMs, statSync(join(BENCH, "c", "tls.h")).mtimeMs);
+    if (existsSync(out) && statSync(out).mtimeMs > newest && existsSync(stamp)) continue;
+    let r = sh(CC, ["-O2", "-Wall", "-DWITH_TLS", "-o", out, src, "-l:libssl.so.3", "-l:libcrypto.so.3"]);
+    if (!r || r.status !== 0) {
+      log(r?.stderr ?? "");
+      tls = false;
+      r = sh(CC, ["-O2", "-Wall", "-o", out, src]);
+    }
     if (!r || r.status !== 0) {
       notes.push(`${CC} -O2 ${relative(ROOT, src)} failed: C rows skipped, Node fallback peer used.`);
       log(r?.stderr ?? "");
-      return false;
+      return { c: false, tls: false };
     }
   }
-  return true;
+  if (tls) writeFileSync(stamp, "");
+  else {
+    rmSync(stamp, { force: true });
+    notes.push(`${CC} -DWITH_TLS (libssl.so.3, libcrypto.so.3) failed: TLS rows skipped.`);
+  }
+  return { c: true, tls };
 }
-const haveC = build();
+const built = build();
+const haveC = built.c;
+
+/**
+ * The TLS peer's certificate and key (ECDSA P-256, self-signed for IP
+ * 127.0.0.1, not a CA; clients trust it as their anchor), made with the openssl command in
+ * a temporary folder removed at exit. Null when TLS rows cannot run.
+ */
+function makeTlsFiles() {
+  if (!built.tls) return null;
+  if (!OPENSSL) {
+    notes.push("openssl command not found: TLS rows skipped (it makes their certificate).");
+    return null;
+  }
+  const dir = mkdtempSync(join(os.tmpdir(), "usocket-bench-tls-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const cert = join(dir, "cert.pem"), key = join(dir, "key.pem");
+  const r = sh(OPENSSL, [
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-keyout",
+    key,
+    "-out",
+    cert,
+    "-days",
+    "2",
+    "-subj",
+    "/CN=127.0.0.1",
+    "-addext",
+    "subjectAltName=IP:127.0.0.1",
+    // an end-entity certificate: rustls (Deno) refuses a CA certificate as the server's own (CaUsedAsEndEntity)
+    "-addext",
+    "basicConstraints=critical,CA:FALSE",
+  ]);
+  if (!r || r.status !== 0) {
+    notes.push(`openssl req failed: TLS rows skipped. ${(r?.stderr ?? "").trim().split("\n").at(-1)}`);
+    return null;
+  }
+  return { cert, key };
+}
+const TLS_FILES = makeTlsFiles();
 const PEER = haveC ? [join(BUILD, "peer")] : [process.execPath, join(BENCH, "peers", "node_peer.mjs")];
 
 // ---------- implementations and workloads ----------
 
 const PINGPONG = new Set(["tcp_pingpong", "udp_pingpong"]);
-const usocketDeno = DENO && [DENO, "run", "--allow-ffi", join(BENCH, "clients", "usocket_client.ts")];
+const TLS = new Set(["tls_pingpong", "tls_bulk_send", "tls_bulk_readinto", "tls_handshake"]);
+const usocketDeno = DENO
+  && [DENO, "run", "--allow-ffi", "--allow-env=BENCH_TLS_CA", join(BENCH, "clients", "usocket_client.ts")];
 const usocketBun = BUN && [BUN, join(BENCH, "clients", "usocket_client.ts")];
 const ffiDeno = DENO && [DENO, "run", "--allow-ffi", join(BENCH, "clients", "ffi_client.ts")];
 const ffiBun = BUN && [BUN, join(BENCH, "clients", "ffi_client.ts")];
 const IMPLS = [
-  { id: "c", label: "C (cc -O2, blocking)", cmd: haveC && [join(BUILD, "client")] },
+  {
+    id: "c",
+    label: "C (cc -O2, blocking)",
+    tlsLabel: "C on OpenSSL 3 (cc -O2, blocking)",
+    cmd: haveC && [join(BUILD, "client")],
+  },
   { id: "ffi-deno", label: "raw libc FFI on Deno (reference)", cmd: ffiDeno, ref: true },
   { id: "ffi-bun", label: "raw libc FFI on Bun (reference)", cmd: ffiBun, ref: true },
   { id: "usocket-deno", label: "usocket on Deno", cmd: usocketDeno },
@@ -182,20 +257,37 @@ const IMPLS = [
   {
     id: "deno",
     label: "Deno.connect / listenDatagram",
+    tlsLabel: "Deno.connect + Deno.startTls",
     native: true,
-    cmd: DENO && [DENO, "run", "--allow-net=127.0.0.1", "--unstable-net", join(BENCH, "clients", "deno_client.ts")],
+    cmd: DENO && [
+      DENO,
+      "run",
+      "--allow-net=127.0.0.1",
+      "--unstable-net",
+      "--allow-env=BENCH_TLS_CA",
+      "--allow-read",
+      join(BENCH, "clients", "deno_client.ts"),
+    ],
   },
   {
     id: "bun",
     label: "Bun.connect / udpSocket",
+    tlsLabel: "Bun.connect({ tls })",
     cmd: BUN && [BUN, join(BENCH, "clients", "bun_client.ts")],
     native: true,
   },
   {
     id: "node",
     label: "Node net / dgram",
+    tlsLabel: "Node tls.connect",
     cmd: [process.execPath, join(BENCH, "clients", "node_client.mjs")],
     native: true,
+  },
+  {
+    id: "python",
+    label: "CPython ssl",
+    cmd: PYTHON && [PYTHON, join(BENCH, "clients", "python_client.py")],
+    only: TLS,
   },
 ].filter((i) => !IMPL_ONLY || IMPL_ONLY.includes(i.id));
 for (const i of IMPLS) if (!i.cmd) notes.push(`${i.label}: skipped (runtime or compiler missing).`);
@@ -251,6 +343,29 @@ const churnload = (place) => ({
   place,
   refs: true, // on 2 CPUs too: tells whether a gap is the Socket layer or the runtime
 });
+// TLS rows: the same peer over TLS (`peer --tls cert key <mode>`, bench/c/tls.h), no raw-FFI rows.
+const tlsPingpong = (place) => ({
+  ...pingpong("tcp", place),
+  id: `tls_pingpong_${place}cpu`,
+  label: `TLS ping-pong 64 B, ${place} CPU${place === "2" ? "s" : ""}`,
+  client: "tls_pingpong",
+  tls: true,
+  refs: false,
+});
+const tlsBulk = (client, label, peer) => ({ ...bulkload(client, label, peer), tls: true, refs: false });
+const tlsHandshake = {
+  id: "tls_handshake",
+  label: "TLS handshake (TCP connect, TLS 1.3, ECDSA P-256, X25519), 2 CPUs",
+  client: "tls_handshake",
+  peer: ["accept-close"],
+  n: SCALE.handshake[0],
+  warm: SCALE.handshake[1],
+  size: 0,
+  unit: "handshake",
+  place: "2",
+  tls: true,
+  refs: false,
+};
 const WORKLOADS = [
   pingpong("tcp", "2"),
   pingpong("tcp", "1"),
@@ -261,6 +376,15 @@ const WORKLOADS = [
   bulkload("bulk_recv", "bulk receive, recv(65536),", ["source", String(bulk + WARM_BULK), String(WARM_BULK)]),
   churnload("2"),
   churnload("1"),
+  tlsPingpong("2"),
+  tlsPingpong("1"),
+  tlsBulk("tls_bulk_send", "TLS bulk send, 64 KiB sendall,", ["sink", String(WARM_BULK), String(bulk + WARM_BULK)]),
+  tlsBulk("tls_bulk_readinto", "TLS bulk receive, readinto 64 KiB,", [
+    "source",
+    String(bulk + WARM_BULK),
+    String(WARM_BULK),
+  ]),
+  tlsHandshake,
   ...[10, 1000, 10000].map((n) => ({
     id: `poll_${n}`,
     label: `poll(0), ${n} sockets registered`,
@@ -278,7 +402,8 @@ const WORKLOADS = [
 
 const hasSelect = existsSync(join(ROOT, "src", "select.ts"));
 for (const w of WORKLOADS) {
-  if (w.client === "poll" && !hasSelect) w.skip = "src/select.ts does not exist";
+  if (w.tls && !TLS_FILES) w.skip = "no TLS peer (see the notes)";
+  else if (w.client === "poll" && !hasSelect) w.skip = "src/select.ts does not exist";
   else if (w.client === "poll" && nofile !== null && nofile < w.n + 256) {
     w.skip = `RLIMIT_NOFILE (ulimit -n) is ${nofile}, needs ${w.n + 256}`;
   } else if (w.place === "1" && CLIENT_CPU === null && w.client !== "poll") {
@@ -297,7 +422,7 @@ function implsFor(w) {
 
 /** Starts the peer; resolves with its port. The peer exits when its stdin closes. */
 function startPeer(w) {
-  const args = [...PEER, ...w.peer];
+  const args = [...PEER, ...(w.tls ? ["--tls", TLS_FILES.cert, TLS_FILES.key] : []), ...w.peer];
   const cpu = w.place === "1" ? CLIENT_CPU : PEER_CPU;
   const cmd = cpu !== null && !w.unpinned ? [TASKSET, "-c", String(cpu), ...args] : args;
   const child = spawn(cmd[0], cmd.slice(1), { stdio: ["pipe", "pipe", "inherit"] });
@@ -361,7 +486,7 @@ function runClient(impl, w, port, extra = {}) {
     encoding: "utf8",
     timeout: CLIENT_LIMIT_MS,
     killSignal: "SIGKILL",
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, NO_COLOR: "1", ...(TLS_FILES ? { BENCH_TLS_CA: TLS_FILES.cert } : {}) },
   });
   if (r.error || r.status !== 0) {
     const why = r.error?.code === "ETIMEDOUT"
@@ -579,7 +704,7 @@ function tableRows() {
       const bestRatio = s && c ? s.best / c.best : null;
       out.push([
         w.label,
-        row.impl.label,
+        (w.tls && row.impl.tlsLabel) || row.impl.label,
         s ? fmtNum(s.ops) : w.skip ? "skipped" : "failed",
         s ? `${fmtTime(s.perOp)}/${w.unit}` : "",
         s && s.mib > 0 ? fmtNum(s.mib) : "—",
@@ -630,6 +755,10 @@ const CLIENT_CODE = {
   bulk_recv: "`recv(65536)` until empty",
   churn: "`socket()`, `connect(addr)`, `recv(16)` (EOF), `close()`",
   poll: "`select.poll()`, register all for POLLIN, `poll(0)`",
+  tls_pingpong: "`ssl.wrap_socket(s, {cert_reqs, cadata, server_hostname})`, then `write(msg)`, `readinto(buf)`",
+  tls_bulk_send: "`sendall(chunk)`, then read the sink's count (no half-close)",
+  tls_bulk_readinto: "`readinto(buf)` until 0 (close_notify)",
+  tls_handshake: "`socket()`, `connect(addr)`, `ctx.wrap_socket(s, {server_hostname})`, `read(16)` (EOF), `close()`",
 };
 
 function fmtCount(n, w) {
@@ -665,6 +794,9 @@ function targets(syscalls) {
     for (const iid of usockets.filter((i) => !i.endsWith("-t"))) ratioTarget(wid, iid, 0.9);
   }
   for (const iid of ["usocket-deno", "usocket-bun"]) ratioTarget("bulk_recv", iid, 0.8);
+  for (const wid of ["tls_pingpong_2cpu", "tls_pingpong_1cpu", "tls_bulk_send", "tls_bulk_readinto"]) {
+    for (const iid of ["usocket-deno", "usocket-bun"]) ratioTarget(wid, iid, 0.9);
+  }
   for (const w of WORKLOADS) {
     if (w.skip) continue;
     const natives = IMPLS.filter((i) => i.native).map((i) => [i.id, opsOf(w.id, i.id)]).filter(([, o]) => o !== null);
@@ -676,7 +808,7 @@ function targets(syscalls) {
       const impl = IMPLS.find((i) => i.id === bestId);
       add(
         `${w.label}: ${IMPLS.find((i) => i.id === iid).label} ahead of Deno's, Bun's and Node's own`,
-        `${(mine / best).toFixed(3)} × the best of them (${impl.label})`,
+        `${(mine / best).toFixed(3)} × the best of them (${(w.tls && impl.tlsLabel) || impl.label})`,
         mine > best,
       );
     }
@@ -800,7 +932,7 @@ ${
       w.label,
       w.client === "poll" ? "300 ms" : `${fmtCount(w.n, w)}`,
       w.client === "poll" ? "100 ms" : `${fmtCount(w.warm, w)}`,
-      w.peer ? `\`peer ${w.peer.join(" ")}\`` : "none",
+      w.peer ? `\`peer ${w.tls ? "--tls cert.pem key.pem " : ""}${w.peer.join(" ")}\`` : "none",
       CLIENT_CODE[w.client],
     ]),
     [false, true, true, false, false],

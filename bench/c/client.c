@@ -16,6 +16,14 @@
  *   churn          socket + connect + recv (EOF) + close per op         (peer accept-close)
  *   poll           poll(0) on <n> sockets (socketpairs), nothing ready  (no peer)
  *
+ * and, built with -DWITH_TLS (bench/c/tls.h), over OpenSSL 3 with the peer
+ * verified against the CA file $BENCH_TLS_CA for IP 127.0.0.1:
+ *
+ *   tls_pingpong       tcp_pingpong over TLS: SSL_write, SSL_read until <size>   (peer --tls echo)
+ *   tls_bulk_send      SSL_write <size> bytes at a time, read the sink's count    (peer --tls sink)
+ *   tls_bulk_readinto  SSL_read until <size> bytes fill the buffer, to EOF        (peer --tls source)
+ *   tls_handshake      connect + SSL_connect + SSL_read (close_notify) + close    (peer --tls accept-close)
+ *
  * Bounded: sockets have a 10 s SO_RCVTIMEO/SO_SNDTIMEO (not the churn
  * ones, to keep their op to the four syscalls) and alarm(300) caps the run.
  */
@@ -33,6 +41,9 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef WITH_TLS
+#include "tls.h"
+#endif
 
 static struct sockaddr_in peer;
 
@@ -201,6 +212,121 @@ static void churn(uint64_t n, uint64_t warm) {
   report(n, 0, now() - t0);
 }
 
+#ifdef WITH_TLS
+static SSL_CTX *tls_ctx(void) {
+  const char *ca = getenv("BENCH_TLS_CA");
+  if (!ca) {
+    fprintf(stderr, "client: BENCH_TLS_CA is not set\n");
+    exit(2);
+  }
+  return tls_client_ctx(ca);
+}
+
+static void tls_fail(const char *what) {
+  fprintf(stderr, "client: %s failed\n", what);
+  ERR_print_errors_fp(stderr);
+  exit(1);
+}
+
+static void tls_pingpong(uint64_t n, uint64_t warm, size_t size) {
+  SSL_CTX *ctx = tls_ctx();
+  int fd = tcp_connect(1);
+  nodelay(fd);
+  SSL *ssl = tls_connect(ctx, fd, "127.0.0.1");
+  unsigned char *msg = calloc(1, size), *in = malloc(size);
+  double t0 = 0;
+  for (uint64_t i = 0; i < warm + n; i++) {
+    if (i == warm) t0 = now();
+    if (tls_write_all(ssl, msg, size) < 0) tls_fail("SSL_write");
+    if (tls_read_exact(ssl, in, size) < 0) tls_fail("SSL_read");
+  }
+  double t = now() - t0;
+  SSL_free(ssl);
+  close(fd);
+  report(n, n * size * 2, t);
+}
+
+static void tls_bulk_send(uint64_t n, uint64_t warm, size_t size) {
+  SSL_CTX *ctx = tls_ctx();
+  int fd = tcp_connect(1);
+  nodelay(fd);
+  SSL *ssl = tls_connect(ctx, fd, "127.0.0.1");
+  unsigned char *chunk = malloc(size);
+  memset(chunk, 'x', size);
+  double t0 = 0;
+  for (uint64_t sent = 0, total = warm + n; sent < total;) {
+    if (sent >= warm && t0 == 0) t0 = now();
+    size_t k = total - sent < size ? (size_t)(total - sent) : size;
+    if (tls_write_all(ssl, chunk, k) < 0) tls_fail("SSL_write");
+    sent += k;
+  }
+  unsigned char ack[8];
+  if (tls_read_exact(ssl, ack, 8) < 0) tls_fail("SSL_read (the sink's count)");
+  double t = now() - t0;
+  uint64_t got = 0;
+  for (int i = 0; i < 8; i++) got |= (uint64_t)ack[i] << (8 * i);
+  if (got != warm + n) {
+    fprintf(stderr, "client: sink counted %llu bytes, sent %llu\n", (unsigned long long)got,
+            (unsigned long long)(warm + n));
+    exit(1);
+  }
+  SSL_free(ssl);
+  close(fd);
+  report(n / size, n, t);
+}
+
+/* SSL_read into the buffer until it is full (a blocking readinto), to close_notify. */
+static void tls_bulk_readinto(uint64_t n, uint64_t warm, size_t size) {
+  SSL_CTX *ctx = tls_ctx();
+  int fd = tcp_connect(1);
+  SSL *ssl = tls_connect(ctx, fd, "127.0.0.1");
+  unsigned char *buf = malloc(size);
+  uint64_t total = 0, mark = 0;
+  double t0 = 0;
+  for (int eof = 0; !eof;) {
+    if (t0 == 0 && total >= warm) {
+      t0 = now();
+      mark = total;
+    }
+    for (size_t got = 0; got < size;) {
+      int r = SSL_read(ssl, buf + got, (int)(size - got));
+      if (r <= 0) {
+        if (SSL_get_error(ssl, r) != SSL_ERROR_ZERO_RETURN) tls_fail("SSL_read");
+        eof = 1;
+        break;
+      }
+      got += (size_t)r;
+      total += (uint64_t)r;
+    }
+  }
+  double t = now() - t0;
+  SSL_free(ssl);
+  close(fd);
+  if (total != warm + n) {
+    fprintf(stderr, "client: received %llu bytes, expected %llu\n", (unsigned long long)total,
+            (unsigned long long)(warm + n));
+    exit(1);
+  }
+  report((total - mark) / size, total - mark, t);
+}
+
+static void tls_handshake(uint64_t n, uint64_t warm) {
+  SSL_CTX *ctx = tls_ctx();
+  unsigned char b[16];
+  double t0 = 0;
+  for (uint64_t i = 0; i < warm + n; i++) {
+    if (i == warm) t0 = now();
+    int fd = tcp_connect(1);
+    SSL *ssl = tls_connect(ctx, fd, "127.0.0.1");
+    int r = SSL_read(ssl, b, sizeof b);
+    if (r > 0 || SSL_get_error(ssl, r) != SSL_ERROR_ZERO_RETURN) tls_fail("SSL_read (close_notify)");
+    SSL_free(ssl);
+    close(fd);
+  }
+  report(n, 0, now() - t0);
+}
+#endif
+
 static void poll_bench(uint64_t n) {
   struct pollfd *fds = calloc(n + 1, sizeof *fds);
   for (uint64_t i = 0; i < n; i += 2) {
@@ -244,6 +370,12 @@ int main(int argc, char **argv) {
   else if (!strcmp(w, "bulk_recv")) bulk_recv(n, warm, size, 0);
   else if (!strcmp(w, "churn")) churn(n, warm);
   else if (!strcmp(w, "poll")) poll_bench(n);
+#ifdef WITH_TLS
+  else if (!strcmp(w, "tls_pingpong")) tls_pingpong(n, warm, size);
+  else if (!strcmp(w, "tls_bulk_send")) tls_bulk_send(n, warm, size);
+  else if (!strcmp(w, "tls_bulk_readinto")) tls_bulk_readinto(n, warm, size);
+  else if (!strcmp(w, "tls_handshake")) tls_handshake(n, warm);
+#endif
   else {
     fprintf(stderr, "client: unknown workload %s\n", w);
     return 2;

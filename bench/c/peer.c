@@ -10,6 +10,12 @@
  *   peer source <bytes> [warm] TCP: send <bytes> in 64 KiB writes (TCP_NODELAY), then close
  *   peer accept-close          TCP: accept and close at once (the client reads EOF)
  *
+ *   peer --tls <cert.pem> <key.pem> <mode> ...
+ *                              the TCP modes over TLS (bench/c/tls.h; built with -DWITH_TLS):
+ *                              echo, source (then close_notify), sink <warm> <total> (no
+ *                              half-close in TLS here: the count is replied once <total>
+ *                              bytes arrived), accept-close (the handshake, close_notify, close)
+ *
  * Given [warm], the peer also times the transfer itself: after the first
  * [warm] bytes, each segment of [seg] bytes (64 MiB for sink and source; a
  * tail shorter than that is dropped), and prints "SEGS <seconds> ..." on
@@ -41,6 +47,9 @@
 #include <time.h>
 #include <arpa/inet.h>
 #include <unistd.h>
+#ifdef WITH_TLS
+#include "tls.h"
+#endif
 
 #define CHUNK 65536
 #define IDLE_MS 120000
@@ -97,7 +106,31 @@ static void set_timeouts(int fd) {
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
+#ifdef WITH_TLS
+static SSL_CTX *tls_ctx; /* --tls: the peer's context */
+static SSL *tls;         /* the connection's TLS session, or NULL for plain TCP */
+#define TLS_ON (tls != NULL)
+#define TLS_PEER (tls_ctx != NULL)
+#else
+#define TLS_ON 0
+#define TLS_PEER 0
+#endif
+
+/* One receive: recv(2), or SSL_read on a TLS connection (0 at close_notify or EOF). */
+static ssize_t conn_recv(int c, unsigned char *p, size_t n) {
+#ifdef WITH_TLS
+  if (tls) {
+    int r = SSL_read(tls, p, (int)n);
+    return r > 0 ? r : SSL_get_error(tls, r) == SSL_ERROR_ZERO_RETURN ? 0 : -1;
+  }
+#endif
+  return recv(c, p, n, 0);
+}
+
 static int send_all(int fd, const unsigned char *p, size_t n) {
+#ifdef WITH_TLS
+  if (tls) return tls_write_all(tls, p, n);
+#endif
   while (n > 0) {
     ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
     if (w < 0) {
@@ -114,19 +147,20 @@ static void serve_echo(int c) {
   int one = 1;
   setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   for (;;) {
-    ssize_t r = recv(c, buf, CHUNK, 0);
-    if (r < 0 && errno == EINTR) continue;
+    ssize_t r = conn_recv(c, buf, CHUNK);
+    if (r < 0 && errno == EINTR && !TLS_ON) continue;
     if (r <= 0) return;
     if (send_all(c, buf, (size_t)r) < 0) return;
     seg_add((uint64_t)r);
   }
 }
 
-static void serve_sink(int c) {
+/* Reads to EOF, or (limit > 0) until limit bytes arrived, then replies the count. */
+static void serve_sink(int c, uint64_t limit) {
   uint64_t total = 0;
-  for (;;) {
-    ssize_t r = recv(c, buf, CHUNK, 0);
-    if (r < 0 && errno == EINTR) continue;
+  while (limit == 0 || total < limit) {
+    ssize_t r = conn_recv(c, buf, limit && limit - total < CHUNK ? (size_t)(limit - total) : CHUNK);
+    if (r < 0 && errno == EINTR && !TLS_ON) continue;
     if (r < 0) return;
     if (r == 0) break;
     total += (uint64_t)r;
@@ -147,6 +181,9 @@ static void serve_source(int c, uint64_t bytes) {
     bytes -= n;
     seg_add(n);
   }
+#ifdef WITH_TLS
+  if (tls) SSL_shutdown(tls); /* close_notify: the client's EOF */
+#endif
 }
 
 /*
@@ -192,8 +229,20 @@ static void serve_udp(int s) {
 }
 
 int main(int argc, char **argv) {
+#ifdef WITH_TLS
+  if (argc > 4 && strcmp(argv[1], "--tls") == 0) {
+    tls_ctx = tls_server_ctx(argv[2], argv[3]);
+    argv += 3;
+    argc -= 3;
+  }
+#else
+  if (argc > 1 && strcmp(argv[1], "--tls") == 0) {
+    fprintf(stderr, "peer: built without TLS (cc -DWITH_TLS ... -l:libssl.so.3 -l:libcrypto.so.3)\n");
+    return 2;
+  }
+#endif
   if (argc < 2) {
-    fprintf(stderr, "usage: peer echo [warm seg]|udp-echo [warm seg total]|sink [warm]|source <bytes> [warm]|accept-close\n");
+    fprintf(stderr, "usage: peer [--tls cert key] echo [warm seg]|udp-echo [warm seg total]|sink [warm [total]]|source <bytes> [warm]|accept-close\n");
     return 2;
   }
   const char *mode = argv[1];
@@ -201,13 +250,14 @@ int main(int argc, char **argv) {
   alarm(cap ? (unsigned)atoi(cap) : 1800);
 
   int udp = strcmp(mode, "udp-echo") == 0;
-  uint64_t source_bytes = 0;
+  uint64_t source_bytes = 0, sink_limit = 0;
   if (strcmp(mode, "source") == 0) {
     if (argc < 3) die("source needs <bytes>");
     source_bytes = strtoull(argv[2], NULL, 10);
     if (argc > 3) seg_on = 1, seg_warm = strtoull(argv[3], NULL, 10);
   } else if (strcmp(mode, "sink") == 0) {
     if (argc > 2) seg_on = 1, seg_warm = strtoull(argv[2], NULL, 10);
+    if (argc > 3) sink_limit = strtoull(argv[3], NULL, 10);
   } else if (strcmp(mode, "echo") == 0 || udp) {
     if (argc > 3) seg_on = 1, seg_warm = strtoull(argv[2], NULL, 10), seg_size = strtoull(argv[3], NULL, 10);
     if (udp && argc > 4) seg_total = strtoull(argv[4], NULL, 10);
@@ -251,16 +301,37 @@ int main(int argc, char **argv) {
       return 0;
     }
     idle_s = 0;
-    if (accept_close) {
+    if (accept_close && !TLS_PEER) {
       close(c);
       continue;
     }
     set_timeouts(c);
+#ifdef WITH_TLS
+    if (tls_ctx) {
+      tls = SSL_new(tls_ctx);
+      if (!tls || SSL_set_fd(tls, c) != 1) tls_die("SSL_new");
+      if (SSL_accept(tls) != 1) { /* a client that failed its handshake: the next one */
+        ERR_print_errors_fp(stderr);
+        SSL_free(tls);
+        tls = NULL;
+        close(c);
+        continue;
+      }
+    }
+#endif
     seg_start();
-    if (mode[0] == 'e') serve_echo(c);
-    else if (mode[1] == 'i') serve_sink(c);
+    if (accept_close) {
+#ifdef WITH_TLS
+      SSL_shutdown(tls);
+#endif
+    } else if (mode[0] == 'e') serve_echo(c);
+    else if (mode[1] == 'i') serve_sink(c, sink_limit);
     else serve_source(c, source_bytes);
-    seg_print();
+    if (!accept_close) seg_print();
+#ifdef WITH_TLS
+    if (tls) SSL_free(tls);
+    tls = NULL;
+#endif
     close(c);
   }
 }

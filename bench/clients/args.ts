@@ -22,7 +22,18 @@ export type Workload =
   | "bulk_readinto"
   | "bulk_recv"
   | "churn"
-  | "poll";
+  | "poll"
+  | "tls_pingpong"
+  | "tls_bulk_send"
+  | "tls_bulk_readinto"
+  | "tls_handshake";
+
+/**
+ * The TLS workloads' trust anchor: `BENCH_TLS_CA`, the path of the PEM
+ * certificate (self-signed, for IP 127.0.0.1) the TLS peer serves. Every TLS
+ * client verifies the peer against it, with the name `127.0.0.1`.
+ */
+export const TLS_NAME = "127.0.0.1";
 
 /** A parsed client command line. */
 export interface BenchArgs {

@@ -1,13 +1,23 @@
 /**
  * Deno's own sockets as a benchmark client (`Deno.connect`,
- * `Deno.listenDatagram`), written the idiomatic async way:
+ * `Deno.listenDatagram`, `Deno.connectTls`/`Deno.startTls`), written the
+ * idiomatic async way:
  *
  * ```sh
- * deno run --allow-net=127.0.0.1 --unstable-net bench/clients/deno_client.ts <workload> <port> <n> <warm> <size>
+ * deno run --allow-net=127.0.0.1 --unstable-net --allow-env=BENCH_TLS_CA --allow-read \
+ *   bench/clients/deno_client.ts <workload> <port> <n> <warm> <size>
  * ```
  *
  * `bulk_readinto` reads with `conn.read(buf)` into one reused buffer;
  * `bulk_recv` takes the chunks `conn.readable` allocates.
+ *
+ * The TLS workloads (`tls_pingpong`, `tls_bulk_send`, `tls_bulk_readinto`,
+ * `tls_handshake`) verify the peer against the PEM file `BENCH_TLS_CA` names
+ * (hence `--allow-env`, `--allow-read`), with the name `127.0.0.1`. A
+ * `Deno.TlsConn` has no `setNoDelay`, and `Deno.connectTls` leaves Nagle on:
+ * the ping-pong, bulk-send and handshake ones connect with `Deno.connect`,
+ * set TCP_NODELAY, then `Deno.startTls`; `tls_bulk_readinto` uses
+ * `Deno.connectTls`.
  *
  * @module
  */
@@ -20,6 +30,7 @@ import {
   readCount,
   receiveBulkAsync,
   report,
+  TLS_NAME,
 } from "./args.ts";
 
 const HOST = "127.0.0.1";
@@ -33,6 +44,22 @@ interface DatagramConn {
 const listenDatagram = (Deno as unknown as {
   listenDatagram(o: { transport: "udp"; hostname: string; port: number }): DatagramConn;
 }).listenDatagram;
+
+/** The TLS peer's certificate (PEM), from the file `BENCH_TLS_CA` names. */
+function tlsCa(): string[] {
+  const path = Deno.env.get("BENCH_TLS_CA");
+  if (!path) throw new Error("BENCH_TLS_CA (the TLS peer's CA certificate, PEM) is not set");
+  return [Deno.readTextFileSync(path)];
+}
+
+/** A TLS connection with TCP_NODELAY set before the handshake, which is done when this returns. */
+async function connectTlsNoDelay(port: number, caCerts: string[]): Promise<Deno.TlsConn> {
+  const tcp = await Deno.connect({ hostname: HOST, port });
+  tcp.setNoDelay(true);
+  const conn = await Deno.startTls(tcp, { hostname: TLS_NAME, caCerts });
+  await conn.handshake();
+  return conn;
+}
 
 async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {
   let off = 0;
@@ -51,6 +78,11 @@ async function readExact(conn: Deno.Conn, buf: Uint8Array): Promise<void> {
 async function tcpPingpong(a: BenchArgs): Promise<string> {
   const conn = await Deno.connect({ hostname: HOST, port: a.port });
   conn.setNoDelay(true);
+  return await pingpong(a, conn);
+}
+
+/** `warm` + `n` round trips of `size` bytes on `conn` (the peer echoes), the last `n` timed; closes it. */
+async function pingpong(a: BenchArgs, conn: Deno.Conn): Promise<string> {
   const msg = new Uint8Array(a.size), buf = new Uint8Array(a.size);
   let t0 = 0;
   for (let i = 0, total = a.warm + a.n; i < total; i++) {
@@ -82,6 +114,15 @@ async function udpPingpong(a: BenchArgs): Promise<string> {
 async function bulkSend(a: BenchArgs): Promise<string> {
   const conn = await Deno.connect({ hostname: HOST, port: a.port });
   conn.setNoDelay(true); // as every client (Bun's default)
+  return await sendBulk(a, conn, () => conn.closeWrite());
+}
+
+/**
+ * Sends `warm` + `n` bytes in `size`-byte writes on `conn`, the last `n`
+ * timed, calls `finish` (a half-close, or nothing), reads the sink's 8-byte
+ * count and checks it; the clock stops at the count. Closes `conn`.
+ */
+async function sendBulk(a: BenchArgs, conn: Deno.Conn, finish: () => Promise<void>): Promise<string> {
   const chunk = new Uint8Array(a.size).fill(120);
   // one loop, in steps, for the warm-up and the timed part (args.ts, "bulk loops")
   const pump = async (bytes: number) => {
@@ -96,7 +137,7 @@ async function bulkSend(a: BenchArgs): Promise<string> {
   await inStepsAsync(a.warm, pump);
   const t0 = now();
   await inStepsAsync(a.n, pump);
-  await conn.closeWrite();
+  await finish();
   const ack = new Uint8Array(8);
   await readExact(conn, ack);
   const t = now() - t0;
@@ -106,7 +147,11 @@ async function bulkSend(a: BenchArgs): Promise<string> {
 }
 
 async function bulkReadinto(a: BenchArgs): Promise<string> {
-  const conn = await Deno.connect({ hostname: HOST, port: a.port });
+  return await readinto(a, await Deno.connect({ hostname: HOST, port: a.port }));
+}
+
+/** Reads `conn` to EOF into one reused `size`-byte buffer, the first `warm` bytes untimed; closes it. */
+async function readinto(a: BenchArgs, conn: Deno.Conn): Promise<string> {
   const buf = new Uint8Array(a.size);
   const r = await receiveBulkAsync(a.warm, async () => (await conn.read(buf)) ?? 0);
   conn.close();
@@ -135,6 +180,40 @@ async function churn(a: BenchArgs): Promise<string> {
   return report(a.n, 0, (now() - t0) / 1000);
 }
 
+async function tlsPingpong(a: BenchArgs): Promise<string> {
+  return await pingpong(a, await connectTlsNoDelay(a.port, tlsCa()));
+}
+
+/** No half-close: the TLS sink replies once it has `warm` + `n` bytes. */
+async function tlsBulkSend(a: BenchArgs): Promise<string> {
+  return await sendBulk(a, await connectTlsNoDelay(a.port, tlsCa()), () => Promise.resolve());
+}
+
+async function tlsBulkReadinto(a: BenchArgs): Promise<string> {
+  const conn = await Deno.connectTls({ hostname: TLS_NAME, port: a.port, caCerts: tlsCa() });
+  await conn.handshake();
+  return await readinto(a, conn);
+}
+
+/**
+ * Per op: TCP connect, verified TLS handshake, read to EOF (the peer's
+ * close_notify), close. With TCP_NODELAY: rustls writes its ChangeCipherSpec
+ * and Finished as two segments, and with Nagle on the second waited for the
+ * peer's delayed ACK, ~40 ms per handshake.
+ */
+async function tlsHandshake(a: BenchArgs): Promise<string> {
+  const caCerts = tlsCa();
+  const buf = new Uint8Array(16);
+  let t0 = 0;
+  for (let i = 0, total = a.warm + a.n; i < total; i++) {
+    if (i === a.warm) t0 = now();
+    const conn = await connectTlsNoDelay(a.port, caCerts);
+    if ((await conn.read(buf)) !== null) throw new Error("expected EOF");
+    conn.close();
+  }
+  return report(a.n, 0, (now() - t0) / 1000);
+}
+
 const a = parseArgs(Deno.args);
 const out = a.workload === "tcp_pingpong"
   ? await tcpPingpong(a)
@@ -148,6 +227,14 @@ const out = a.workload === "tcp_pingpong"
   ? await bulkRecv(a)
   : a.workload === "churn"
   ? await churn(a)
+  : a.workload === "tls_pingpong"
+  ? await tlsPingpong(a)
+  : a.workload === "tls_bulk_send"
+  ? await tlsBulkSend(a)
+  : a.workload === "tls_bulk_readinto"
+  ? await tlsBulkReadinto(a)
+  : a.workload === "tls_handshake"
+  ? await tlsHandshake(a)
   : null;
 if (out === null) throw new Error(`workload ${a.workload} has no Deno-native form`);
 console.log(out);

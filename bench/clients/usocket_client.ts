@@ -12,20 +12,51 @@
  * `socket` + `connect` + `recv` + `close` per connection. With `timeout`
  * the socket has `settimeout(5)` (the ping-pong rows "+ settimeout(5)").
  *
+ * The TLS workloads wrap the connected socket with an `SSLContext`
+ * (`PROTOCOL_TLS_CLIENT`, the CA file `$BENCH_TLS_CA`, hostname checked) and
+ * run the same loops over the TLS socket; `tls_handshake` connects, wraps
+ * (the handshake), reads the peer's close_notify and closes, per connection.
+ *
  * @module
  */
 import process from "node:process";
 import * as usocket from "../../mod.ts";
-import { type BenchArgs, bulkReport, inSteps, now, parseArgs, readCount, receiveBulk, report } from "./args.ts";
+import {
+  type BenchArgs,
+  bulkReport,
+  inSteps,
+  now,
+  parseArgs,
+  readCount,
+  receiveBulk,
+  report,
+  TLS_NAME,
+} from "./args.ts";
 
 type Socket = usocket.Socket;
+type Stream = usocket.Socket | usocket.ssl.SSLSocket;
 const HOST = "127.0.0.1";
 
-function tcpPingpong(a: BenchArgs, timeout: number | null): string {
-  const s = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM);
-  s.setsockopt(usocket.IPPROTO_TCP, usocket.TCP_NODELAY, 1);
-  s.settimeout(10);
-  s.connect([HOST, a.port]);
+/** The TLS workloads' client context: verifies the peer against `$BENCH_TLS_CA`. */
+function tlsContext(): usocket.ssl.SSLContext {
+  const ca = process.env.BENCH_TLS_CA;
+  if (!ca) throw new Error("BENCH_TLS_CA is not set");
+  const ctx = new usocket.ssl.SSLContext(usocket.ssl.PROTOCOL_TLS_CLIENT);
+  ctx.load_verify_locations({ cafile: ca });
+  return ctx;
+}
+
+/** The connected socket, wrapped by `ctx` when given (the handshake is done here). */
+function wrap(s: Socket, ctx: usocket.ssl.SSLContext | null): Stream {
+  return ctx ? ctx.wrap_socket(s, { server_hostname: TLS_NAME }) : s;
+}
+
+function tcpPingpong(a: BenchArgs, timeout: number | null, ctx: usocket.ssl.SSLContext | null = null): string {
+  const plain = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM);
+  plain.setsockopt(usocket.IPPROTO_TCP, usocket.TCP_NODELAY, 1);
+  plain.settimeout(10);
+  plain.connect([HOST, a.port]);
+  const s = wrap(plain, ctx);
   s.settimeout(timeout);
   const msg = new Uint8Array(a.size), buf = new Uint8Array(a.size);
   let t0 = 0;
@@ -63,11 +94,12 @@ function connect(port: number): Socket {
   return s;
 }
 
-function bulkSend(a: BenchArgs): string {
-  const s = connect(a.port);
+function bulkSend(a: BenchArgs, ctx: usocket.ssl.SSLContext | null = null): string {
+  const plain = connect(a.port);
   // As every client (Bun sets it by default): a 64 KiB write is more than the
   // loopback MSS, and Nagle would hold back the tail of each one.
-  s.setsockopt(usocket.IPPROTO_TCP, usocket.TCP_NODELAY, 1);
+  plain.setsockopt(usocket.IPPROTO_TCP, usocket.TCP_NODELAY, 1);
+  const s = wrap(plain, ctx);
   const chunk = new Uint8Array(a.size).fill(120);
   // one loop, in steps, for the warm-up and the timed part (args.ts, "bulk loops")
   const pump = (bytes: number) => {
@@ -82,7 +114,8 @@ function bulkSend(a: BenchArgs): string {
   inSteps(a.warm, pump);
   const t0 = now();
   inSteps(a.n, pump);
-  s.shutdown(usocket.SHUT_WR);
+  // TLS has no half-close here: the TLS sink replies once it has every byte
+  if (!ctx) plain.shutdown(usocket.SHUT_WR);
   const ack = new Uint8Array(8);
   if (s.readinto(ack) !== 8) throw new Error("no ack from the sink");
   const t = now() - t0;
@@ -91,8 +124,12 @@ function bulkSend(a: BenchArgs): string {
   return report(a.n / a.size, a.n, t / 1000);
 }
 
-function bulkReceive(a: BenchArgs, receive: (s: Socket, buf: Uint8Array) => number): string {
-  const s = connect(a.port);
+function bulkReceive(
+  a: BenchArgs,
+  receive: (s: Stream, buf: Uint8Array) => number,
+  ctx: usocket.ssl.SSLContext | null = null,
+): string {
+  const s = wrap(connect(a.port), ctx);
   const buf = new Uint8Array(a.size);
   const r = receiveBulk(a.warm, () => receive(s, buf));
   s.close();
@@ -111,6 +148,21 @@ function churn(a: BenchArgs): string {
     s.connect(addr);
     if (s.recv(16).length !== 0) throw new Error("expected EOF");
     s.close();
+  }
+  return report(a.n, 0, (now() - t0) / 1000);
+}
+
+function tlsHandshake(a: BenchArgs, ctx: usocket.ssl.SSLContext): string {
+  const addr: usocket.Address = [HOST, a.port];
+  let t0 = 0;
+  for (let i = 0, total = a.warm + a.n; i < total; i++) {
+    if (i === a.warm) t0 = now();
+    const s = usocket.socket(usocket.AF_INET, usocket.SOCK_STREAM);
+    s.settimeout(10);
+    s.connect(addr);
+    const t = ctx.wrap_socket(s, { server_hostname: TLS_NAME });
+    if (t.read(16)!.length !== 0) throw new Error("expected close_notify");
+    t.close();
   }
   return report(a.n, 0, (now() - t0) / 1000);
 }
@@ -154,6 +206,14 @@ const out = a.workload === "tcp_pingpong"
   ? churn(a)
   : a.workload === "poll"
   ? pollCost(a)
+  : a.workload === "tls_pingpong"
+  ? tcpPingpong(a, timeout, tlsContext())
+  : a.workload === "tls_bulk_send"
+  ? bulkSend(a, tlsContext())
+  : a.workload === "tls_bulk_readinto"
+  ? bulkReceive(a, (s, buf) => s.readinto(buf)!, tlsContext())
+  : a.workload === "tls_handshake"
+  ? tlsHandshake(a, tlsContext())
   : null;
 if (out === null) throw new Error(`unknown workload ${a.workload}`);
 console.log(out);
