@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as usocket from "../mod.ts";
 import { assertOSError, execPath, inetSocketCount, isBun } from "./helpers.ts";
-import { Child, testPki } from "./tls_helpers.ts";
+import { Child, sClientArgs, testPki } from "./tls_helpers.ts";
 
 const { errno, ssl } = usocket;
 const text = (b: Uint8Array | null) => new TextDecoder().decode(b!);
@@ -91,19 +91,8 @@ test("DTLS server ↔ openssl s_client -dtls1_2 -trace: a HelloVerifyRequest wit
   const port = (s.getsockname() as [string, number])[1];
   const client = new Child(
     "openssl",
-    [
-      "s_client",
-      "-dtls1_2",
-      "-connect",
-      `127.0.0.1:${port}`,
-      "-CAfile",
-      p.caFile,
-      "-verify_return_error",
-      "-verify_hostname",
-      "localhost",
-      "-trace",
-      "-ign_eof", // waits for our close_notify after its stdin ends
-    ],
+    // -ign_eof: waits for our close_notify after its stdin ends
+    sClientArgs(port, p.caFile, "-dtls1_2", "-trace", "-ign_eof"),
     {},
     "ping\n",
   );

@@ -21,7 +21,7 @@ import {
   portOf,
   type SurplusCase,
 } from "./helpers.ts";
-import { Child, testPki, tlsPair } from "./tls_helpers.ts";
+import { Child, sClientArgs, testPki, tlsPair } from "./tls_helpers.ts";
 
 const { errno, ssl } = usocket;
 const peerPy = new URL("./peers/tls_peer.py", import.meta.url).pathname;
@@ -196,19 +196,7 @@ test("ssl server (DER key and cert) ↔ openssl s_client, which verifies it for 
   lsn.settimeout(10);
   const client = new Child(
     "openssl",
-    [
-      "s_client",
-      "-connect",
-      `127.0.0.1:${port}`,
-      "-CAfile",
-      p.caFile,
-      "-verify_return_error",
-      "-verify_hostname",
-      "localhost",
-      "-servername",
-      "localhost",
-      "-quiet",
-    ],
+    sClientArgs(port, p.caFile, "-servername", "localhost", "-quiet"),
     {},
     "hello from s_client\n",
   );
@@ -281,17 +269,7 @@ test("ssl server: ALPN selects its first protocol the client offers (openssl s_c
       const client = peer === "s_client"
         ? new Child(
           "openssl",
-          [
-            "s_client",
-            "-connect",
-            `127.0.0.1:${port}`,
-            "-CAfile",
-            p.caFile,
-            "-alpn",
-            offer,
-            "-servername",
-            "localhost",
-          ],
+          sClientArgs(port, p.caFile, "-alpn", offer, "-servername", "localhost"),
           {},
           "ping\n",
         )

@@ -45,6 +45,25 @@ function openssl(dir: string, args: string[]): void {
 
 let pki: Pki | undefined;
 
+/**
+ * `openssl s_client` arguments that connect to 127.0.0.1:`port` and verify
+ * the server against `caFile` for `localhost` (failing on any verification
+ * error), then `extra`.
+ */
+export function sClientArgs(port: number, caFile: string, ...extra: string[]): string[] {
+  return [
+    "s_client",
+    "-connect",
+    `127.0.0.1:${port}`,
+    "-CAfile",
+    caFile,
+    "-verify_return_error",
+    "-verify_hostname",
+    "localhost",
+    ...extra,
+  ];
+}
+
 /** The test PKI, made once per process with the `openssl` command. */
 export function testPki(): Pki {
   if (pki) return pki;

@@ -8,7 +8,7 @@ import process from "node:process";
 import { test } from "node:test";
 import * as usocket from "../mod.ts";
 import { closeAll, execPath, isBun, listener, nextMessage, portOf, runScript, startWorker, text } from "./helpers.ts";
-import { testPki } from "./tls_helpers.ts";
+import { sClientArgs, testPki } from "./tls_helpers.ts";
 
 const unc = new URL("../examples/unc.ts", import.meta.url).pathname;
 const DENO_FLAGS = ["--allow-ffi", "--allow-read"];
@@ -272,17 +272,7 @@ test("unc --ssl: a verified HTTPS GET to openssl s_server; unc -l --ssl serves o
     "hello from unc\n",
   );
   const port = await l.listening;
-  const cli = spawn("openssl", [
-    "s_client",
-    "-connect",
-    `127.0.0.1:${port}`,
-    "-CAfile",
-    p.caFile,
-    "-verify_return_error",
-    "-verify_hostname",
-    "localhost",
-    "-quiet",
-  ], { stdio: ["pipe", "pipe", "pipe"] });
+  const cli = spawn("openssl", sClientArgs(port, p.caFile, "-quiet"), { stdio: ["pipe", "pipe", "pipe"] });
   let cliOut = "";
   cli.stdout!.on("data", (d) => (cliOut += d));
   cli.stderr!.on("data", (d) => (cliOut += d));
