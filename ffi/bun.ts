@@ -42,6 +42,7 @@ const bunType = {
 function toBun(table: SymbolTable) {
   const out: Record<string, { args: BunType[]; returns: BunType }> = {};
   for (const [name, spec] of Object.entries(table)) {
+    if (spec.nonblocking) throw new Error(`${name}: Bun's FFI has no non-blocking calls`);
     out[name] = { args: spec.parameters.map((t) => bunType[t]), returns: bunType[spec.result] };
   }
   return out;

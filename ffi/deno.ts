@@ -22,6 +22,7 @@ function toDeno(table: SymbolTable): Deno.ForeignLibraryInterface {
     out[name] = {
       parameters: spec.parameters.map((t) => denoType[t] as Deno.NativeType),
       result: denoType[spec.result],
+      ...(spec.nonblocking ? { nonblocking: true } : {}),
     };
   }
   return out;

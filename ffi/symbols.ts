@@ -91,6 +91,34 @@ export const linuxSymbols = {
   __errno_location: { parameters: [], result: "pointer" },
 } as const satisfies SymbolTable;
 
+/**
+ * Linux's epoll and eventfd: the asyncio reactor (`src/asyncio/reactor.ts`)
+ * opens this table on first use, not at import.
+ */
+export const epollSymbols = {
+  // int epoll_create1(int flags);
+  epoll_create1: { parameters: ["i32"], result: "i32" },
+  // int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event);
+  epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
+  // int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout);
+  epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32" },
+  // int eventfd(unsigned int initval, int flags);
+  eventfd: { parameters: ["u32", "i32"], result: "i32" },
+  // ssize_t read(int fd, void *buf, size_t count);
+  read: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  // ssize_t write(int fd, const void *buf, size_t count);
+  write: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+} as const satisfies SymbolTable;
+
+/**
+ * Deno only: `epoll_wait(2)` on Deno's blocking-thread pool, returning a
+ * Promise (the reactor keeps at most one in flight).
+ */
+export const epollWaitAsyncSymbols = {
+  // int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout);
+  epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32", nonblocking: true },
+} as const satisfies SymbolTable;
+
 /** macOS only. */
 export const darwinSymbols = {
   // int *__error(void);

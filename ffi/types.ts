@@ -24,6 +24,13 @@ export type NativeType = "i32" | "u32" | "i64" | "u64" | "buffer" | "pointer" | 
 export interface SymbolSpec {
   readonly parameters: readonly NativeType[];
   readonly result: NativeType;
+  /**
+   * Deno only: the call runs on Deno's blocking-thread pool and returns a
+   * Promise of its result (`nonblocking: true` of `Deno.dlopen`). errno of
+   * such a call is another thread's: it is not readable. Bun has no such
+   * calls: opening a table with one there throws.
+   */
+  readonly nonblocking?: boolean;
 }
 
 /** A library's functions by C name. */
@@ -58,7 +65,9 @@ export type ParameterTypes<P extends readonly NativeType[]> = {
 };
 
 /** The function a {@linkcode SymbolSpec} binds to. */
-export type BoundFunction<S extends SymbolSpec> = (...args: ParameterTypes<S["parameters"]>) => ResultType<S["result"]>;
+export type BoundFunction<S extends SymbolSpec> = (
+  ...args: ParameterTypes<S["parameters"]>
+) => S["nonblocking"] extends true ? Promise<ResultType<S["result"]>> : ResultType<S["result"]>;
 
 /** The JS function a library may call back, typed from its {@linkcode SymbolSpec}. */
 export type CallbackFunction<S extends SymbolSpec> = (

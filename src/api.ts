@@ -13,6 +13,7 @@ export {
   sockaddr,
   type UnixAddress,
 } from "./address/mod.ts";
+export * as asyncio from "./asyncio/mod.ts";
 export * from "./constants.ts";
 export { create_connection, create_server, type CreateServerOptions } from "./create_connection.ts";
 export * as errno from "./errno.ts";
