@@ -15,6 +15,7 @@ const { asyncio, errno, ssl } = usocket;
 const python = process.env.PYTHON ?? "python3";
 const peerPy = new URL("./peers/asyncio_peer.py", import.meta.url).pathname;
 const idleChild = new URL("./peers/asyncio_idle_child.ts", import.meta.url).pathname;
+const exitChild = new URL("./peers/asyncio_exit_child.ts", import.meta.url).pathname;
 
 /** Bounds a test's await: 10 s, then TimeoutError. */
 const bounded = <T>(p: Promise<T>, s = 10) => asyncio.wait_for(p, s);
@@ -454,6 +455,93 @@ test("an idle await uses no CPU and wakes nothing; a finished program exits by i
     assert.ok(u.cpuMs <= 60, `${mode}: ${u.cpuMs} ms of CPU while idle`);
     assert.ok(u.switches < 100, `${mode}: ${u.switches} context switches while idle`);
   }
+});
+
+test("exit: a script that connects, awaits a reply and returns exits within a second", async () => {
+  const server = await asyncio.start_server(
+    async (r, w) => {
+      await r.readline();
+      w.write("yes\n");
+      await w.drain();
+      await r.read(); // until the child's process ends
+      await w.close();
+    },
+    "127.0.0.1",
+    0,
+  );
+  const [, port] = server.sockets[0].getsockname() as [string, number];
+  const args = isBun
+    ? [exitChild, String(port)]
+    : ["run", "--allow-ffi", "--allow-read", "--allow-net", exitChild, String(port)];
+  const child = new Child(process.execPath, args);
+  const m = await child.line(/REPLY yes (\d+)/, 15000);
+  const code = await child.exited;
+  const after = Date.now() - Number(m[1]);
+  assert.equal(code, 0, child.out);
+  assert.ok(after < 1000, `exited ${after} ms after its reply`);
+  server.close();
+  await server.wait_closed();
+});
+
+test("cancellation: AbortSignal during accept and connect; a peer reset while awaited; AF_UNIX streams", async () => {
+  const srv = usocket.socket();
+  srv.bind(["127.0.0.1", 0]);
+  srv.listen(0);
+  const ctrl = new AbortController();
+  const accepting = asyncio.sock_accept(srv, { signal: ctrl.signal });
+  setTimeout(() => ctrl.abort(new Error("no one came")), 20);
+  await assert.rejects(bounded(accepting), /no one came/);
+  assert.equal(srv.gettimeout(), null);
+  // fill the accept queue: the kernel then drops further SYNs, so a connect waits
+  const fillers: usocket.Socket[] = [];
+  const pending: usocket.Socket[] = [];
+  for (let i = 0; i < 3; i++) {
+    const f = usocket.socket();
+    f.setblocking(false);
+    f.connect_ex(srv.getsockname());
+    fillers.push(f);
+  }
+  await asyncio.sleep_ms(20);
+  const waiting = usocket.socket();
+  pending.push(waiting);
+  const c2 = new AbortController();
+  const connecting = asyncio.sock_connect(waiting, srv.getsockname(), { signal: c2.signal });
+  let settled = false;
+  connecting.then(() => (settled = true), () => (settled = true));
+  await asyncio.sleep_ms(100);
+  assert.equal(settled, false, "the connect should wait: Linux drops SYNs to a full accept queue");
+  c2.abort(new Error("gave up"));
+  await assert.rejects(bounded(connecting), /gave up/);
+  closeAll(...fillers, ...pending, srv);
+
+  // a reset while a receive waits: ECONNRESET, nothing leaked
+  const [a, b] = tcpPair();
+  const recv = asyncio.sock_recv(b, 100);
+  a.setsockopt(usocket.SOL_SOCKET, usocket.SO_LINGER, usocket.linger(true, 0));
+  a.close();
+  await assert.rejects(bounded(recv), (e: usocket.OSError) => e.errno === errno.ECONNRESET);
+  b.close();
+
+  // AF_UNIX stream sockets: sock_sendall / sock_recv with a wait on each side
+  const [u1, u2] = usocket.socketpair(usocket.AF_UNIX, usocket.SOCK_STREAM);
+  const payload = new Uint8Array(1 << 20).map((_, i) => i & 0xff);
+  const got: Uint8Array[] = [];
+  let n = 0;
+  const reading = (async () => {
+    while (n < payload.length) {
+      const c = await asyncio.sock_recv(u2, 65536);
+      if (c.length === 0) break;
+      got.push(c.slice());
+      n += c.length;
+    }
+  })();
+  await bounded(asyncio.sock_sendall(u1, payload));
+  await bounded(reading);
+  const all = new Uint8Array(n);
+  let at = 0;
+  for (const c of got) (all.set(c, at), at += c.length);
+  assert.deepEqual(all, payload);
+  closeAll(u1, u2);
 });
 
 test("no descriptor leaks: every socket of the tests above is closed", async () => {

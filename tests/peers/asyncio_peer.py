@@ -2,6 +2,8 @@
 
     python3 asyncio_peer.py server COUNT [CERT KEY]
     python3 asyncio_peer.py clients COUNT LINES PORT [CAFILE]
+    python3 asyncio_peer.py hold COUNT PORT
+    python3 asyncio_peer.py http COUNT PORT
 
 server:  an asyncio.start_server line echo on 127.0.0.1 (TLS with CERT/KEY);
          prints "PORT <n>", serves COUNT connections (each until EOF), prints
@@ -9,6 +11,11 @@ server:  an asyncio.start_server line echo on 127.0.0.1 (TLS with CERT/KEY);
 clients: COUNT concurrent asyncio.open_connection clients (TLS verified for
          "localhost" against CAFILE when given); each sends LINES lines, one at
          a time, and checks each echo; prints "OK <lines checked>" and exits.
+hold:    opens COUNT connections (500 at a time) and keeps them all open; then
+         sends one line on each and checks each echo; prints "HELD <n>",
+         closes them all and exits (raises its descriptor limit to the hard one).
+http:    COUNT sequential HTTP GETs of http://127.0.0.1:PORT/ (urllib), each
+         answer must be "ok"; prints "HTTP <n>".
 Everything is bounded: the whole run by a 60 s timeout.
 """
 import asyncio
@@ -80,9 +87,47 @@ async def clients(count, nlines, port, cafile=None):
     print("OK", sum(results), flush=True)
 
 
+async def hold(count, port):
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    conns = []
+    for start in range(0, count, 500):
+        batch = range(start, min(count, start + 500))
+        conns += await asyncio.gather(*(asyncio.open_connection("127.0.0.1", port) for _ in batch))
+    for i, (_, writer) in enumerate(conns):
+        writer.write(f"{i}\n".encode())
+    checked = 0
+    for i, (reader, _) in enumerate(conns):
+        got = await reader.readline()
+        if got != f"{i}\n".encode():
+            raise SystemExit(f"connection {i}: got {got!r}")
+        checked += 1
+    print("HELD", checked, flush=True)
+    for _, writer in conns:
+        writer.close()
+    await asyncio.gather(*(w.wait_closed() for _, w in conns), return_exceptions=True)
+
+
+def http(count, port):
+    import urllib.request
+
+    for i in range(count):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
+            body = r.read()
+            if body != b"ok":
+                raise SystemExit(f"request {i}: {body!r}")
+    print("HTTP", count, flush=True)
+
+
 async def main():
     if sys.argv[1] == "server":
         await server(int(sys.argv[2]), *sys.argv[3:5])
+    elif sys.argv[1] == "hold":
+        await hold(int(sys.argv[2]), int(sys.argv[3]))
+    elif sys.argv[1] == "http":
+        await asyncio.get_running_loop().run_in_executor(None, http, int(sys.argv[2]), int(sys.argv[3]))
     else:
         await clients(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), *sys.argv[5:6])
 
