@@ -43,7 +43,7 @@ export type OptionValue = number | boolean | ArrayBufferView;
 
 const { EAGAIN, EINTR, EINPROGRESS, ETIMEDOUT, EBADF } = E;
 const POLLOUT = C.POLLOUT;
-const MSG_PEEK = C.MSG_PEEK, MSG_WAITALL = C.MSG_WAITALL;
+const MSG_PEEK = C.MSG_PEEK, MSG_WAITALL = C.MSG_WAITALL, MSG_DONTWAIT = C.MSG_DONTWAIT;
 /** Or-ed into the type of every socket this module creates: close-on-exec where the type takes it (Linux). */
 const CLOEXEC_TYPE = Q.socketTypeFlags ? C.SOCK_CLOEXEC : 0;
 const SOCK_STREAM = C.SOCK_STREAM;
@@ -1109,6 +1109,27 @@ export class Socket extends Stream implements Pollable {
     const alen = Math.min(addrLen[0], SOCKADDR_MAX);
     return [r, alen === 0 ? null : decodeAddress(addrBuf, alen)];
   }
+  /**
+   * @internal asyncio's one step of `op` (`OP_RECV`, `OP_SEND`, `OP_RECVFROM`,
+   * `OP_SENDTO` to the address already in `addrBuf`) on `buf[0, len)`, never
+   * waiting whatever the socket's mode (`MSG_DONTWAIT`; sends add
+   * `MSG_NOSIGNAL`). Receives serve the readline buffer first (a recvfrom
+   * then reports no sender: `addrLen[0]` is 0). Returns the count (0 at
+   * EOF) or `-EAGAIN` — no exception on the path that precedes every wait;
+   * raises OSError for anything else.
+   */
+  _step(op: number, buf: Uint8Array, len: number, flags: number, addrLength: number): number {
+    const fd = this.#live();
+    if (op === OP_RECV || op === OP_RECVFROM) {
+      if (this._pending() > 0) {
+        addrLen[0] = 0;
+        return this._takeBuffered(buf, 0, len, (flags & MSG_PEEK) !== 0);
+      }
+      return sockCall(fd, 0, op, buf, len, flags | MSG_DONTWAIT, -1, true, 0);
+    }
+    return sockCall(fd, 0, op, buf, len, flags | MSG_DONTWAIT | NOSIGNAL, -1, true, addrLength);
+  }
+
   /** @internal Registers a function called once when this socket closes (used by pollers). */
   _onClose(hook: (s: Socket) => void): void {
     (this.#closeHooks ??= new Set()).add(hook);

@@ -17,8 +17,8 @@
  * - Bun (no non-blocking FFI): a Worker blocks in `epoll_wait(2)` and posts
  *   each ready list back; the Worker is unref'd whenever nothing is awaited.
  *   `postMessage` was measured against `Atomics.waitAsync` on a
- *   SharedArrayBuffer hand-off: 34–35 against 72 µs per in-process asyncio
- *   round trip (two waits) on one CPU, 43 against 50–53 µs on two.
+ *   SharedArrayBuffer hand-off: 30 against 65 µs per in-process asyncio
+ *   round trip (two waits) on one CPU, 41–45 against 47–57 µs on two.
  *
  * macOS would use `kqueue(2)` behind the same seam; it is not written (no
  * macOS machine to test on), and asyncio refuses to wait there.
