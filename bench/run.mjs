@@ -48,7 +48,10 @@ const MiB = 1 << 20;
 // default warm-up is at least 15 000 operations; bulk's is 1.5 GiB = 24 576
 // receives (with 512 MiB, Bun's readinto rows measured the compiles: ~3 µs more
 // CPU per 64 KiB than raw FFI, equal to it after 2 GiB). Quick mode's are
-// shorter: its Bun rows include JIT time.
+// shorter: its Bun rows include JIT time. The asyncio rows use the counts of
+// the blocking rows they compare with. conc: requests of the 1 000-connection
+// echo (the warm-up counts requests in all: 30 per connection, but the hot
+// code runs 30 000 times); idleMs: the idle rows' window.
 const SCALE = {
   quick: {
     runs: 3,
@@ -58,6 +61,8 @@ const SCALE = {
     churn1: [1_000, 2_000],
     churn2: [1_000, 1_000],
     handshake: [300, 200],
+    conc: [20_000, 15_000],
+    idleMs: 2000,
   },
   default: {
     runs: 3,
@@ -67,6 +72,8 @@ const SCALE = {
     churn1: [5_000, 15_000],
     churn2: [3_000, 15_000],
     handshake: [1_000, 500],
+    conc: [100_000, 30_000],
+    idleMs: 2000,
   },
   full: {
     runs: 5,
@@ -76,6 +83,8 @@ const SCALE = {
     churn1: [10_000, 15_000],
     churn2: [10_000, 15_000],
     handshake: [2_000, 1_000],
+    conc: [200_000, 30_000],
+    idleMs: 2000,
   },
 }[mode];
 if (!SCALE) throw new Error(`unknown mode ${mode}: quick, default or full`);
@@ -241,6 +250,10 @@ const usocketDeno = DENO
 const usocketBun = BUN && [BUN, join(BENCH, "clients", "usocket_client.ts")];
 const ffiDeno = DENO && [DENO, "run", "--allow-ffi", join(BENCH, "clients", "ffi_client.ts")];
 const ffiBun = BUN && [BUN, join(BENCH, "clients", "ffi_client.ts")];
+// usocket.asyncio (bench/clients/asyncio_client.ts): the workloads it has a form for
+const ASYNCIO = new Set(["tcp_pingpong", "udp_pingpong", "bulk_send", "bulk_readinto", "concurrent_echo", "idle"]);
+const asyncioDeno = DENO && [DENO, "run", "--allow-ffi", join(BENCH, "clients", "asyncio_client.ts")];
+const asyncioBun = BUN && [BUN, join(BENCH, "clients", "asyncio_client.ts")];
 const IMPLS = [
   {
     id: "c",
@@ -254,6 +267,8 @@ const IMPLS = [
   { id: "usocket-deno-t", label: "usocket on Deno, settimeout(5)", cmd: usocketDeno, opt: "timeout", only: PINGPONG },
   { id: "usocket-bun", label: "usocket on Bun", cmd: usocketBun },
   { id: "usocket-bun-t", label: "usocket on Bun, settimeout(5)", cmd: usocketBun, opt: "timeout", only: PINGPONG },
+  { id: "asyncio-deno", label: "usocket asyncio on Deno", cmd: asyncioDeno, only: ASYNCIO, asyncio: "deno" },
+  { id: "asyncio-bun", label: "usocket asyncio on Bun", cmd: asyncioBun, only: ASYNCIO, asyncio: "bun" },
   {
     id: "deno",
     label: "Deno.connect / listenDatagram",
@@ -366,6 +381,36 @@ const tlsHandshake = {
   tls: true,
   refs: false,
 };
+// 1 000 connections at once: 64-byte round trips on each, requests per second in all (client-timed)
+const CONNS = 1000;
+const concurrentEcho = {
+  id: "concurrent_echo",
+  label: `${CONNS.toLocaleString("en-US")} concurrent echo connections, 64 B requests, 2 CPUs`,
+  client: "concurrent_echo",
+  peer: ["concurrent-echo"],
+  n: SCALE.conc[0],
+  warm: SCALE.conc[1],
+  size: CONNS, // the client's <size>: how many connections
+  unit: "request",
+  place: "2",
+  impls: ["c", "asyncio-deno", "asyncio-bun", "deno", "bun", "node"],
+  nofile: CONNS + 256,
+};
+// A process awaiting 1 000 idle connections: its CPU and wake-ups over the window (own table, not ops/s)
+const idleload = {
+  id: "idle",
+  label: `${CONNS.toLocaleString("en-US")} idle sockets awaited, ${SCALE.idleMs / 1000} s`,
+  client: "idle",
+  peer: ["concurrent-echo"], // holds connections that never send
+  n: CONNS,
+  warm: 0,
+  size: SCALE.idleMs, // the client's <size>: the window in ms
+  unit: "idle window",
+  place: "2",
+  impls: ["asyncio-deno", "asyncio-bun"],
+  nofile: CONNS + 256,
+  idle: true,
+};
 const WORKLOADS = [
   pingpong("tcp", "2"),
   pingpong("tcp", "1"),
@@ -376,6 +421,8 @@ const WORKLOADS = [
   bulkload("bulk_recv", "bulk receive, recv(65536),", ["source", String(bulk + WARM_BULK), String(WARM_BULK)]),
   churnload("2"),
   churnload("1"),
+  concurrentEcho,
+  idleload,
   tlsPingpong("2"),
   tlsPingpong("1"),
   tlsBulk("tls_bulk_send", "TLS bulk send, 64 KiB sendall,", ["sink", String(WARM_BULK), String(bulk + WARM_BULK)]),
@@ -406,6 +453,8 @@ for (const w of WORKLOADS) {
   else if (w.client === "poll" && !hasSelect) w.skip = "src/select.ts does not exist";
   else if (w.client === "poll" && nofile !== null && nofile < w.n + 256) {
     w.skip = `RLIMIT_NOFILE (ulimit -n) is ${nofile}, needs ${w.n + 256}`;
+  } else if (w.nofile && nofile !== null && nofile < w.nofile) {
+    w.skip = `RLIMIT_NOFILE (ulimit -n) is ${nofile}, needs ${w.nofile}`;
   } else if (w.place === "1" && CLIENT_CPU === null && w.client !== "poll") {
     w.skip = "taskset not found: cannot pin to one CPU";
   }
@@ -535,7 +584,8 @@ async function measureWorkload(w) {
         }
         if (res.error) row.errors.push(res.error);
         else row.runs.push({ ...res, segs });
-        log(`  ${w.id.padEnd(18)} run ${r + 1}/${runs}  ${row.impl.id.padEnd(15)} ${res.error ?? fmtRate(res)}`);
+        const shown = res.error ?? (w.idle ? `${res.cpuMs.toFixed(1)} ms CPU, ${res.switches} switches` : fmtRate(res));
+        log(`  ${w.id.padEnd(18)} run ${r + 1}/${runs}  ${row.impl.id.padEnd(15)} ${shown}`);
       }
     }
   } finally {
@@ -694,7 +744,7 @@ function fmtTime(s) {
 
 function tableRows() {
   const out = [];
-  for (const w of WORKLOADS) {
+  for (const w of WORKLOADS.filter((x) => !x.idle)) {
     const rows = results.filter((r) => r.w === w);
     const cRow = rows.find((r) => r.impl.id === "c");
     const c = cRow && summarize(cRow);
@@ -748,13 +798,18 @@ function mdTable(head, rows, right) {
 }
 
 const CLIENT_CODE = {
-  tcp_pingpong: "`sendall(msg)`, `readinto(buf)`",
-  udp_pingpong: "`sendto(msg, addr)`, `recvfrom(64)`",
-  bulk_send: "`sendall(chunk)`; `shutdown(SHUT_WR)`, read the sink's count",
-  bulk_readinto: "`readinto(buf)` until 0",
+  tcp_pingpong: "`sendall(msg)`, `readinto(buf)`; asyncio: `write(msg)`, `await drain()`, `await readexactly(64)`",
+  udp_pingpong:
+    "`sendto(msg, addr)`, `recvfrom(64)`; asyncio: `await sock_sendto(s, msg, addr)`, `await sock_recvfrom(s, 64)`",
+  bulk_send:
+    "`sendall(chunk)`; `shutdown(SHUT_WR)`, read the sink's count; asyncio: `write(chunk)`, `await drain()` (a stream)",
+  bulk_readinto: "`readinto(buf)` until 0; asyncio: `await sock_recv_into(s, buf)` until 0",
   bulk_recv: "`recv(65536)` until empty",
   churn: "`socket()`, `connect(addr)`, `recv(16)` (EOF), `close()`",
   poll: "`select.poll()`, register all for POLLIN, `poll(0)`",
+  concurrent_echo:
+    "asyncio: a task per connection (`open_connection`), `write(msg)`, `await drain()`, `await readexactly(64)`",
+  idle: "asyncio: `await sock_recv(s, 64)` on every socket (the peer never sends); CPU and context switches meanwhile",
   tls_pingpong: "`ssl.wrap_socket(s, {cert_reqs, cadata, server_hostname})`, then `write(msg)`, `readinto(buf)`",
   tls_bulk_send: "`sendall(chunk)`, then read the sink's count (no half-close)",
   tls_bulk_readinto: "`readinto(buf)` until 0 (close_notify)",
@@ -763,6 +818,7 @@ const CLIENT_CODE = {
 
 function fmtCount(n, w) {
   if (w.unit === "64 KiB") return `${n / MiB} MiB`;
+  if (w.idle) return `${w.size / 1000} s, ${n.toLocaleString("en-US")} sockets`;
   return `${n.toLocaleString("en-US")} ${w.unit}s`;
 }
 
@@ -813,6 +869,17 @@ function targets(syscalls) {
       );
     }
   }
+  for (const r of idleRows()) {
+    if (r.w.skip || r.cpuMs === null) continue;
+    const s = r.seconds, maxCpu = IDLE_CPU_SHARE * s * 1000, maxSw = IDLE_SWITCHES_PER_S * s;
+    add(
+      `${r.w.label}: ${r.row.impl.label}, CPU ≤ ${maxCpu.toFixed(0)} ms and ≤ ${
+        maxSw.toFixed(0)
+      } context switches (target 0)`,
+      `${r.cpuMs.toFixed(1)} ms, ${r.switches} switches (bare sleep: ${r.baseCpuMs.toFixed(1)} ms, ${r.baseSwitches})`,
+      r.cpuMs <= maxCpu && r.switches <= maxSw,
+    );
+  }
   for (const row of syscalls.filter((s) => s.client === "tcp_pingpong" || s.client === "udp_pingpong")) {
     if (!row.impl.id.startsWith("usocket")) continue;
     const max = row.impl.opt === "timeout" ? 3 : 2;
@@ -829,6 +896,79 @@ function targets(syscalls) {
   return t;
 }
 
+// ---------- asyncio: idle, and the cost of an await ----------
+
+// An idle await must cost nothing: no polling, no timers. A process's own floor
+// is not 0 (GC and JIT threads, the window's timer); the rows show a bare
+// asyncio.sleep of the same length too. Polling every 10 ms would be 200
+// wake-ups in 2 s.
+const IDLE_CPU_SHARE = 0.005; // ≤ 0.5% of the window in CPU time (10 ms in 2 s)
+const IDLE_SWITCHES_PER_S = 25;
+
+/** The idle rows: medians over runs of the window's CPU ms and context switches, and the bare-sleep baseline's. */
+function idleRows() {
+  const out = [];
+  for (const w of WORKLOADS.filter((x) => x.idle)) {
+    for (const row of results.filter((r) => r.w === w)) {
+      const m = (k) => (row.runs.length ? median(row.runs.map((x) => x[k])) : null);
+      const range = (k, digits) =>
+        row.runs.length > 1
+          ? ` (${Math.min(...row.runs.map((x) => x[k])).toFixed(digits)}–${
+            Math.max(...row.runs.map((x) => x[k])).toFixed(digits)
+          })`
+          : "";
+      out.push({
+        w,
+        row,
+        cpuMs: m("cpuMs"),
+        switches: m("switches"),
+        baseCpuMs: m("baseCpuMs"),
+        baseSwitches: m("baseSwitches"),
+        cpuRange: range("cpuMs", 1),
+        swRange: range("switches", 0),
+        seconds: m("seconds"),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Per runtime, asyncio against blocking usocket (the extra time per operation:
+ * on ping-pong, one awaited receive per round trip) and against the runtime's own sockets.
+ */
+function asyncioRows() {
+  const out = [];
+  const sumOf = (wid, iid) => results.find((r) => r.w.id === wid && r.impl.id === iid)?.summary ?? null;
+  for (const w of WORKLOADS.filter((x) => !x.idle && !x.skip)) {
+    for (const impl of IMPLS.filter((i) => i.asyncio)) {
+      const mine = sumOf(w.id, impl.id);
+      if (!mine) continue;
+      const blocking = sumOf(w.id, `usocket-${impl.asyncio}`);
+      const own = sumOf(w.id, impl.asyncio);
+      out.push([
+        w.label,
+        impl.label,
+        `${fmtTime(mine.perOp)}/${w.unit}`,
+        blocking ? fmtTime(blocking.perOp) : "—",
+        blocking ? `${mine.perOp >= blocking.perOp ? "+" : "−"}${fmtTime(Math.abs(mine.perOp - blocking.perOp))}` : "—",
+        own ? fmtTime(own.perOp) : "—",
+        own ? `${(mine.ops / own.ops).toFixed(2)}×` : "—",
+      ]);
+    }
+  }
+  return out;
+}
+const ASYNCIO_HEAD = [
+  "workload",
+  "implementation",
+  "asyncio",
+  "blocking usocket",
+  "asyncio − blocking",
+  "runtime's own",
+  "asyncio ÷ own (ops/s)",
+];
+
 // ---------- main ----------
 
 const started = new Date();
@@ -844,6 +984,29 @@ const elapsed = (performance.now() - t0) / 1000;
 
 const rows = tableRows();
 const tgts = targets(syscalls);
+const idles = idleRows();
+const IDLE_HEAD = [
+  "workload",
+  "implementation",
+  "CPU ms in the window",
+  "context switches",
+  "bare sleep: CPU ms",
+  "bare sleep: switches",
+];
+const idleTable = idles.map((r) => [
+  r.w.label,
+  r.row.impl.label,
+  r.cpuMs === null ? (r.w.skip ? "skipped" : "failed") : `${r.cpuMs.toFixed(1)}${r.cpuRange}`,
+  r.switches === null ? "" : `${r.switches}${r.swRange}`,
+  r.baseCpuMs === null ? "" : r.baseCpuMs.toFixed(1),
+  r.baseSwitches === null ? "" : String(r.baseSwitches),
+]);
+const asyncioTable = asyncioRows();
+const plainTable = (head, body) => {
+  const all = [head, ...body];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => [...r[i]].length)));
+  return all.map((r) => "  " + r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  "));
+};
 const mark = (p) => (p === null ? "n/a" : p ? "pass" : "MISS");
 const scRows = syscalls.map((s) => [
   s.client === "tcp_pingpong" ? "TCP ping-pong" : "UDP ping-pong",
@@ -868,6 +1031,20 @@ const text = [
   "",
   textTable(rows),
   "",
+  ...(idleTable.length
+    ? [
+      "idle (process CPU and context switches, all threads, over the window; medians, range of runs):",
+      ...plainTable(IDLE_HEAD, idleTable),
+      "",
+    ]
+    : []),
+  ...(asyncioTable.length
+    ? [
+      "asyncio against blocking usocket and the runtime's own sockets (time per op):",
+      ...plainTable(ASYNCIO_HEAD, asyncioTable),
+      "",
+    ]
+    : []),
   "targets:",
   ...tgts.map((t) => `  ${mark(t.pass).padEnd(4)}  ${t.what}: ${t.measured}`),
   "",
@@ -931,7 +1108,7 @@ ${
     WORKLOADS.map((w) => [
       w.label,
       w.client === "poll" ? "300 ms" : `${fmtCount(w.n, w)}`,
-      w.client === "poll" ? "100 ms" : `${fmtCount(w.warm, w)}`,
+      w.client === "poll" ? "100 ms" : w.idle ? `a ${w.size / 1000} s bare sleep` : `${fmtCount(w.warm, w)}`,
       w.peer ? `\`peer ${w.tls ? "--tls cert.pem key.pem " : ""}${w.peer.join(" ")}\`` : "none",
       CLIENT_CODE[w.client],
     ]),
@@ -939,7 +1116,37 @@ ${
   )
 }
 
-## Targets
+${
+  idleTable.length
+    ? `## Idle awaits
+
+A process holding ${
+      CONNS.toLocaleString("en-US")
+    } connected TCP sockets, each awaited with \`asyncio.sock_recv\` (the peer
+never sends), for ${SCALE.idleMs / 1000} s: the CPU time and context switches of the whole process (every thread,
+\`process.resourceUsage()\`, i.e. getrusage) over that window; medians of ${RUNS} runs, range in brackets. "bare sleep"
+is the same process over a bare \`asyncio.sleep\` of the same length just before (the runtime's own floor). Target 0:
+polling every 10 ms would be ${(SCALE.idleMs / 10).toFixed(0)} wake-ups.
+
+${mdTable(IDLE_HEAD, idleTable, [false, false, true, true, true, true])}
+
+`
+    : ""
+}${
+  asyncioTable.length
+    ? `## asyncio: the cost of an await
+
+Per runtime, each asyncio cell (median time per op, as in the table above) against blocking usocket on the same runtime
+and workload, and against the runtime's own sockets (Deno.connect, Bun.connect). On ping-pong each round trip awaits one
+receive that is not ready yet (the write is sent at once and its \`drain\` does not wait), so "asyncio − blocking" is the
+extra cost of one await: a \`recv\` that finds nothing, arming epoll, the wake-up from the reactor's thread (Deno's pool
+thread, Bun's Worker) and the Promise chain back.
+
+${mdTable(ASYNCIO_HEAD, asyncioTable, [false, false, true, true, true, true, true])}
+
+`
+    : ""
+}## Targets
 
 ${mdTable(["target", "measured", "result"], tgts.map((t) => [t.what, t.measured, mark(t.pass)]), [false, true, false])}
 

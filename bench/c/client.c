@@ -15,6 +15,9 @@
  *   bulk_recv      recv(<size>) into one buffer until EOF               (peer source)
  *   churn          socket + connect + recv (EOF) + close per op         (peer accept-close)
  *   poll           poll(0) on <n> sockets (socketpairs), nothing ready  (no peer)
+ *   concurrent_echo  <size> connections at once (non-blocking, epoll), each   (peer concurrent-echo)
+ *                  sending 64 bytes and reading 64 back, again, until warm + n
+ *                  requests are done in all; n timed (from the warm-th reply)
  *
  * and, built with -DWITH_TLS (bench/c/tls.h), over OpenSSL 3 with the peer
  * verified against the CA file $BENCH_TLS_CA for IP 127.0.0.1:
@@ -30,6 +33,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -37,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -351,6 +356,47 @@ static void poll_bench(uint64_t n) {
   report(calls, 0, t - t0);
 }
 
+static void concurrent_echo(uint64_t n, uint64_t warm, size_t conns) {
+  int ep = epoll_create1(EPOLL_CLOEXEC);
+  if (ep < 0) die("epoll_create1");
+  int *fds = calloc(conns, sizeof *fds);
+  size_t *got = calloc(conns, sizeof *got);
+  unsigned char msg[64] = {0}, in[64];
+  for (size_t i = 0; i < conns; i++) {
+    fds[i] = tcp_connect(1); /* blocking connect (loopback: at once), then non-blocking */
+    nodelay(fds[i]);
+    fcntl(fds[i], F_SETFL, O_NONBLOCK);
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = i};
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev) < 0) die("epoll_ctl");
+  }
+  uint64_t total = warm + n, issued = 0, done = 0;
+  double t0 = warm == 0 ? now() : 0, t1 = 0;
+  /* 64 bytes always fit in an empty send buffer: a send is never short */
+  for (size_t i = 0; i < conns && issued < total; i++, issued++) send_all(fds[i], msg, 64);
+  struct epoll_event evs[256];
+  while (done < total) {
+    int k = epoll_wait(ep, evs, 256, 10000);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) die("epoll_wait (10 s with no reply)");
+    for (int e = 0; e < k; e++) {
+      size_t i = (size_t)evs[e].data.u64;
+      ssize_t r = recv(fds[i], in, 64 - got[i], 0);
+      if (r < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+      if (r <= 0) die("recv (early EOF or error)");
+      if ((got[i] += (size_t)r) < 64) continue;
+      got[i] = 0;
+      if (++done == warm) t0 = now();
+      if (issued < total) {
+        issued++;
+        send_all(fds[i], msg, 64);
+      }
+    }
+  }
+  t1 = now();
+  for (size_t i = 0; i < conns; i++) close(fds[i]);
+  report(n, n * 64 * 2, t1 - t0);
+}
+
 int main(int argc, char **argv) {
   if (argc < 6) {
     fprintf(stderr, "usage: client <workload> <port> <n> <warm> <size> [opt]\n");
@@ -370,6 +416,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(w, "bulk_recv")) bulk_recv(n, warm, size, 0);
   else if (!strcmp(w, "churn")) churn(n, warm);
   else if (!strcmp(w, "poll")) poll_bench(n);
+  else if (!strcmp(w, "concurrent_echo")) concurrent_echo(n, warm, size);
 #ifdef WITH_TLS
   else if (!strcmp(w, "tls_pingpong")) tls_pingpong(n, warm, size);
   else if (!strcmp(w, "tls_bulk_send")) tls_bulk_send(n, warm, size);

@@ -9,6 +9,9 @@
  *   peer sink [warm]           TCP: read to EOF, then reply the byte count (8 bytes, little endian) and close
  *   peer source <bytes> [warm] TCP: send <bytes> in 64 KiB writes (TCP_NODELAY), then close
  *   peer accept-close          TCP: accept and close at once (the client reads EOF)
+ *   peer concurrent-echo       TCP: many connections at once (epoll, non-blocking), each echoing
+ *                              every byte back (TCP_NODELAY); a connection that never sends is
+ *                              just held (the idle rows)
  *
  *   peer --tls <cert.pem> <key.pem> <mode> ...
  *                              the TCP modes over TLS (bench/c/tls.h; built with -DWITH_TLS):
@@ -27,7 +30,8 @@
  * bench/run.mjs pools segments across runs instead of taking one figure per
  * run.
  *
- * Bounded everywhere: connections are served one at a time with 30 s
+ * Bounded everywhere: connections are served one at a time (concurrent-echo:
+ * all at once, see serve_concurrent) with 30 s
  * SO_RCVTIMEO/SO_SNDTIMEO; between connections the peer checks stdin once a
  * second and exits when stdin reaches EOF (the runner closed it or died),
  * after 120 s without a client, or at the hard cap (alarm, default 1800 s,
@@ -35,6 +39,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -42,6 +47,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -228,6 +235,95 @@ static void serve_udp(int s) {
   }
 }
 
+/*
+ * concurrent-echo: one epoll set holds the listening socket, stdin and every
+ * connection (all non-blocking, level-triggered). Readable connections are
+ * read (up to 64 KiB) and echoed at once; bytes the socket does not take are
+ * kept for that connection, which then waits for EPOLLOUT instead of
+ * EPOLLIN until they are sent (so a client that does not read cannot make
+ * the peer buffer without bound). Exits on stdin EOF, after IDLE_MS with no
+ * event at all, or at the alarm cap.
+ */
+struct pend {
+  unsigned char *p;
+  size_t off, len;
+};
+
+static void serve_concurrent(int s) {
+  int ep = epoll_create1(EPOLL_CLOEXEC);
+  if (ep < 0) die("epoll_create1");
+  struct rlimit rl;
+  size_t cap = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (size_t)rl.rlim_cur : 65536;
+  struct pend *pend = calloc(cap, sizeof *pend); /* by descriptor number */
+  if (!pend) die("calloc");
+  struct epoll_event ev = {.events = EPOLLIN, .data.fd = s}, evs[256];
+  if (epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev) < 0) die("epoll_ctl listen");
+  ev.data.fd = 0;
+  epoll_ctl(ep, EPOLL_CTL_ADD, 0, &ev); /* fails if stdin is a file: then only the idle limit and the cap end it */
+  int one = 1, idle_ms = 0;
+  for (;;) {
+    int n = epoll_wait(ep, evs, 256, 1000);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) die("epoll_wait");
+    if (n == 0 && (idle_ms += 1000) >= IDLE_MS) return;
+    if (n > 0) idle_ms = 0;
+    for (int i = 0; i < n; i++) {
+      int fd = evs[i].data.fd;
+      if (fd == 0) {
+        if (read(0, buf, sizeof buf) <= 0) return; /* stdin closed: the runner is done */
+      } else if (fd == s) {
+        for (int c; (c = accept4(s, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0;) {
+          ev.events = EPOLLIN;
+          ev.data.fd = c;
+          if ((size_t)c >= cap || epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev) < 0) {
+            close(c);
+            continue;
+          }
+          setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        }
+      } else {
+        struct pend *q = &pend[fd];
+        ssize_t r = 0;
+        if (q->len == 0) { /* readable: read and echo */
+          r = recv(fd, buf, CHUNK, 0);
+          if (r < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+          if (r > 0) {
+            ssize_t w = send(fd, buf, (size_t)r, MSG_NOSIGNAL);
+            if (w < 0 && errno != EAGAIN) r = -1;
+            else if (w < r) { /* keep the rest; wait until writable */
+              if (w < 0) w = 0;
+              q->p = malloc((size_t)(r - w));
+              if (!q->p) die("malloc");
+              memcpy(q->p, buf + w, (size_t)(r - w));
+              q->off = 0;
+              q->len = (size_t)(r - w);
+              ev.events = EPOLLOUT;
+              ev.data.fd = fd;
+              epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev);
+            }
+          }
+        } else { /* writable: send what was kept */
+          ssize_t w = send(fd, q->p + q->off, q->len - q->off, MSG_NOSIGNAL);
+          if (w < 0 && errno != EAGAIN && errno != EINTR) r = -1;
+          else if (w > 0 && (q->off += (size_t)w) == q->len) {
+            free(q->p);
+            *q = (struct pend){0};
+            ev.events = EPOLLIN;
+            ev.data.fd = fd;
+            epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev);
+          }
+          r = r < 0 ? -1 : 1;
+        }
+        if (r <= 0) { /* EOF or error: drop the connection (close removes it from the set) */
+          free(q->p);
+          *q = (struct pend){0};
+          close(fd);
+        }
+      }
+    }
+  }
+}
+
 int main(int argc, char **argv) {
 #ifdef WITH_TLS
   if (argc > 4 && strcmp(argv[1], "--tls") == 0) {
@@ -242,7 +338,7 @@ int main(int argc, char **argv) {
   }
 #endif
   if (argc < 2) {
-    fprintf(stderr, "usage: peer [--tls cert key] echo [warm seg]|udp-echo [warm seg total]|sink [warm [total]]|source <bytes> [warm]|accept-close\n");
+    fprintf(stderr, "usage: peer [--tls cert key] echo [warm seg]|udp-echo [warm seg total]|sink [warm [total]]|source <bytes> [warm]|accept-close|concurrent-echo\n");
     return 2;
   }
   const char *mode = argv[1];
@@ -263,7 +359,7 @@ int main(int argc, char **argv) {
     if (udp && argc > 4) seg_total = strtoull(argv[4], NULL, 10);
     if (udp && seg_on && argc <= 4) die("udp-echo needs [warm seg total]");
     if (seg_on && seg_size == 0) die("seg must be > 0");
-  } else if (strcmp(mode, "accept-close")) {
+  } else if (strcmp(mode, "accept-close") && strcmp(mode, "concurrent-echo")) {
     fprintf(stderr, "peer: unknown mode %s\n", mode);
     return 2;
   }
@@ -291,6 +387,12 @@ int main(int argc, char **argv) {
     return 0;
   }
 
+  if (strcmp(mode, "concurrent-echo") == 0) {
+    if (TLS_PEER) die("concurrent-echo has no TLS form");
+    if (fcntl(s, F_SETFL, O_NONBLOCK) < 0) die("fcntl"); /* accept until EAGAIN */
+    serve_concurrent(s);
+    return 0;
+  }
   int accept_close = strcmp(mode, "accept-close") == 0;
   int idle_s = 0;
   for (;;) {

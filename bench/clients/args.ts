@@ -23,6 +23,8 @@ export type Workload =
   | "bulk_recv"
   | "churn"
   | "poll"
+  | "concurrent_echo"
+  | "idle"
   | "tls_pingpong"
   | "tls_bulk_send"
   | "tls_bulk_readinto"

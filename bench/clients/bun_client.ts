@@ -8,7 +8,9 @@
  *
  * Bun hands every received chunk to `data()` as a new buffer and has no
  * read-into-my-buffer call, so `bulk_readinto` and `bulk_recv` are the same
- * code here (and `tls_bulk_readinto` that code over TLS).
+ * code here (and `tls_bulk_readinto` that code over TLS). `concurrent_echo`
+ * opens `size` sockets, and each one's `data()` sends the next 64-byte
+ * request once the 64-byte reply is in, until `warm` + `n` are done in all.
  *
  * The TLS workloads (`tls_pingpong`, `tls_bulk_send`, `tls_bulk_readinto`,
  * `tls_handshake`) pass `tls: { ca, rejectUnauthorized: true }`, `ca` the PEM
@@ -283,6 +285,53 @@ async function churn(a: BenchArgs): Promise<string> {
 }
 
 /**
+ * `size` connections at once, each sending its next 64-byte request from
+ * `data()` once the reply is complete, until `warm` + `n` requests are done
+ * in all; timed from the `warm`-th reply to the last.
+ */
+async function concurrentEcho(a: BenchArgs): Promise<string> {
+  const done = deferred<number>();
+  const total = a.warm + a.n, msg = new Uint8Array(64);
+  let issued = 0, replies = 0, t0 = 0;
+  const connectOne = () => {
+    let got = 0;
+    return Bun.connect({
+      hostname: HOST,
+      port: a.port,
+      socket: {
+        binaryType: "uint8array",
+        data(s, data) {
+          got += data.length;
+          if (got < 64) return;
+          got -= 64;
+          if (++replies === a.warm) t0 = now();
+          if (replies === total) return done.resolve(now());
+          if (issued < total) {
+            issued++;
+            if (s.write(msg) !== 64) done.reject(new Error("short write"));
+          }
+        },
+        close: () => done.reject(new Error("closed early")),
+        error: (_s, e) => done.reject(e),
+      },
+    });
+  };
+  const socks: TcpSocket[] = [];
+  while (socks.length < a.size) {
+    const k = Math.min(250, a.size - socks.length);
+    socks.push(...await Promise.all(Array.from({ length: k }, connectOne)));
+  }
+  if (a.warm === 0) t0 = now();
+  for (const s of socks) {
+    s.setNoDelay(true);
+    if (issued < total) (issued++, s.write(msg));
+  }
+  const t1 = await done.promise;
+  for (const s of socks) s.end();
+  return report(a.n, a.n * 64 * 2, (t1 - t0) / 1000);
+}
+
+/**
  * Per op: TCP connect, verified TLS handshake, EOF (the peer's close_notify,
  * then its close), next connection.
  */
@@ -313,6 +362,8 @@ const out = a.workload === "tcp_pingpong"
   ? await receiveAll(a, connectTcp(a.port))
   : a.workload === "churn"
   ? await churn(a)
+  : a.workload === "concurrent_echo"
+  ? await concurrentEcho(a)
   : a.workload === "tls_pingpong"
   ? await pingpong(a, await tlsConnect(a.port))
   : a.workload === "tls_bulk_send"

@@ -10,6 +10,9 @@
  *
  * `bulk_readinto` reads with `conn.read(buf)` into one reused buffer;
  * `bulk_recv` takes the chunks `conn.readable` allocates.
+ * `concurrent_echo` opens `size` connections, then runs one async loop per
+ * connection (write 64 bytes, read 64 back) until `warm` + `n` requests are
+ * done in all.
  *
  * The TLS workloads (`tls_pingpong`, `tls_bulk_send`, `tls_bulk_readinto`,
  * `tls_handshake`) verify the peer against the PEM file `BENCH_TLS_CA` names
@@ -180,6 +183,36 @@ async function churn(a: BenchArgs): Promise<string> {
   return report(a.n, 0, (now() - t0) / 1000);
 }
 
+/**
+ * `size` connections at once, each a loop of 64-byte round trips, until
+ * `warm` + `n` requests are done in all; timed from the `warm`-th reply to
+ * the last.
+ */
+async function concurrentEcho(a: BenchArgs): Promise<string> {
+  const conns: Deno.TcpConn[] = [];
+  while (conns.length < a.size) {
+    const k = Math.min(250, a.size - conns.length);
+    conns.push(...await Promise.all(Array.from({ length: k }, () => Deno.connect({ hostname: HOST, port: a.port }))));
+  }
+  for (const c of conns) c.setNoDelay(true);
+  const total = a.warm + a.n, msg = new Uint8Array(64);
+  let issued = 0, done = 0, t0 = 0, t1 = 0;
+  const loop = async (conn: Deno.Conn) => {
+    const buf = new Uint8Array(64);
+    while (issued < total) {
+      issued++;
+      await writeAll(conn, msg);
+      await readExact(conn, buf);
+      if (++done === a.warm) t0 = now();
+      if (done === total) t1 = now();
+    }
+  };
+  if (a.warm === 0) t0 = now();
+  await Promise.all(conns.map(loop));
+  for (const c of conns) c.close();
+  return report(a.n, a.n * 64 * 2, (t1 - t0) / 1000);
+}
+
 async function tlsPingpong(a: BenchArgs): Promise<string> {
   return await pingpong(a, await connectTlsNoDelay(a.port, tlsCa()));
 }
@@ -227,6 +260,8 @@ const out = a.workload === "tcp_pingpong"
   ? await bulkRecv(a)
   : a.workload === "churn"
   ? await churn(a)
+  : a.workload === "concurrent_echo"
+  ? await concurrentEcho(a)
   : a.workload === "tls_pingpong"
   ? await tlsPingpong(a)
   : a.workload === "tls_bulk_send"

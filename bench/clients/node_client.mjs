@@ -5,7 +5,9 @@
 // Same command line and result line as bench/clients/args.ts (duplicated here:
 // Node 20 does not load .ts files). `bulk_readinto` uses net.connect's
 // `onread` option (one reused buffer, no allocation per chunk); `bulk_recv`
-// takes the Buffers of 'data' events.
+// takes the Buffers of 'data' events. `concurrent_echo` opens <size> sockets,
+// each sending its next 64-byte request from its 'data' handler once the reply
+// is in, until warm + n requests are done in all.
 //
 // The TLS workloads (`tls_pingpong`, `tls_bulk_send`, `tls_bulk_readinto`,
 // `tls_handshake`) are the same loops over `tls.connect` (`tls_bulk_readinto`
@@ -223,6 +225,36 @@ async function churn(a) {
   return report(a.n, 0, (now() - t0) / 1000);
 }
 
+/** <size> connections at once, 64-byte round trips until warm + n in all; timed from the warm-th reply to the last. */
+async function concurrentEcho(a) {
+  const socks = [];
+  while (socks.length < a.size) {
+    const k = Math.min(250, a.size - socks.length);
+    socks.push(...await Promise.all(Array.from({ length: k }, () => connect(a.port, { noDelay: true }))));
+  }
+  const total = a.warm + a.n, msg = Buffer.alloc(64);
+  let issued = 0, replies = 0, t0 = 0;
+  const t1 = await new Promise((resolve, reject) => {
+    for (const s of socks) {
+      let got = 0;
+      s.on("data", (data) => {
+        got += data.length;
+        if (got < 64) return;
+        got -= 64;
+        if (++replies === a.warm) t0 = now();
+        if (replies === total) return resolve(now());
+        if (issued < total) (issued++, s.write(msg));
+      });
+      s.on("error", reject);
+      s.on("close", () => reject(new Error("closed early")));
+    }
+    if (a.warm === 0) t0 = now();
+    for (const s of socks) if (issued < total) (issued++, s.write(msg));
+  });
+  for (const s of socks) s.destroy();
+  return report(a.n, a.n * 64 * 2, (t1 - t0) / 1000);
+}
+
 /** Per op: TCP connect, verified TLS handshake ('secureConnect'), EOF (the peer's close_notify), 'close'. */
 async function tlsHandshake(a) {
   const context = tlsContext();
@@ -248,6 +280,7 @@ const run = {
   bulk_readinto: (a) => bulkRecv(a, true),
   bulk_recv: (a) => bulkRecv(a, false),
   churn,
+  concurrent_echo: concurrentEcho,
   tls_pingpong: tlsPingpong,
   tls_bulk_send: tlsBulkSend,
   tls_bulk_readinto: (a) => bulkRecv(a, true, true),

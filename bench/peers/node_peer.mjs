@@ -1,5 +1,5 @@
 // Fallback peer for machines without a C compiler: the modes of bench/c/peer.c
-// (echo, udp-echo, sink, source <bytes>, accept-close) with Node's net/dgram,
+// (echo, udp-echo, sink, source <bytes>, accept-close, concurrent-echo) with Node's net/dgram,
 // same "PORT <n>" line, same exits (stdin EOF, 120 s idle, hard cap).
 // The C peer is preferred: this one adds its event loop to every round trip.
 import dgram from "node:dgram";
@@ -23,13 +23,13 @@ if (mode === "udp-echo") {
     s.send(msg, rinfo.port, rinfo.address);
   });
   s.bind(0, "127.0.0.1", () => console.log(`PORT ${s.address().port}`));
-} else if (["echo", "sink", "source", "accept-close"].includes(mode)) {
+} else if (["echo", "concurrent-echo", "sink", "source", "accept-close"].includes(mode)) {
   const chunk = Buffer.alloc(65536, 120);
   const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (c) => {
     touch();
     if (mode === "accept-close") return c.destroy();
-    c.setTimeout(30_000, () => c.destroy());
-    if (mode === "echo") {
+    if (mode !== "concurrent-echo") c.setTimeout(30_000, () => c.destroy()); // the idle rows hold theirs open
+    if (mode === "echo" || mode === "concurrent-echo") {
       c.setNoDelay(true);
       c.on("data", (d) => c.write(d));
       c.on("end", () => c.end());
@@ -57,6 +57,6 @@ if (mode === "udp-echo") {
   });
   server.listen(0, "127.0.0.1", 4096, () => console.log(`PORT ${server.address().port}`));
 } else {
-  console.error("usage: node_peer.mjs echo|udp-echo|sink|source <bytes>|accept-close");
+  console.error("usage: node_peer.mjs echo|udp-echo|sink|source <bytes>|accept-close|concurrent-echo");
   process.exit(2);
 }
