@@ -21,6 +21,7 @@ export interface BunFfi {
     symbols: Record<string, { args: BunType[]; returns: BunType }>,
   ): { symbols: Record<string, (...args: never[]) => unknown>; close(): void };
   read: { i32(ptr: number, offset?: number): number };
+  ptr(view: Uint8Array): number;
   toArrayBuffer(ptr: number, byteOffset?: number, byteLength?: number): ArrayBuffer;
   CString: new(ptr: number, byteOffset?: number, byteLength?: number) => string;
   JSCallback: new(
@@ -80,6 +81,8 @@ export const backend: Backend = {
     });
     return { pointer: cb.ptr as unknown as Pointer, close: () => cb.close() };
   },
+  // ptr() refuses an empty array
+  addressOf: (buf) => buf.byteLength === 0 ? 0 : ffi.ptr(buf),
   cstring(p) {
     const a = native(p);
     return a === null || a === 0 ? null : String(new ffi.CString(a));

@@ -42,6 +42,10 @@ function open(): Libc {
     gai_strerror: (code) => cstring(raw.gai_strerror(code)) ?? `error ${code}`,
     strerror: (errnum) => cstring(raw.strerror(errnum)) ?? `error ${errnum}`,
     inet_ntop: (af, src, dst, size) => address(raw.inet_ntop(af, src, dst, size)) !== 0n,
+    if_indextoname: (ifindex, dst) => address(raw.if_indextoname(ifindex, dst)) !== 0n,
+    if_nameindex: () => address(raw.if_nameindex()),
+    if_freenameindex: (a) => raw.if_freenameindex(backend.pointer(a)),
+    addressOf: backend.addressOf,
     peek: backend.peek,
     cstring: (a) => cstring(backend.pointer(a)),
   };

@@ -12,7 +12,14 @@ import type { Bound } from "./types.ts";
 type Raw = Bound<typeof symbols>;
 
 /** The table's functions that `Libc` wraps (their results are C strings or pointers). */
-type Wrapped = "freeaddrinfo" | "gai_strerror" | "strerror" | "inet_ntop";
+type Wrapped =
+  | "freeaddrinfo"
+  | "gai_strerror"
+  | "strerror"
+  | "inet_ntop"
+  | "if_indextoname"
+  | "if_nameindex"
+  | "if_freenameindex";
 
 /**
  * libc for this runtime. Names and argument order are C's. Every function
@@ -32,6 +39,14 @@ export interface Libc extends Omit<Raw, Wrapped> {
   strerror(errnum: number): string;
   /** `inet_ntop(3)`; true when it wrote a string into `dst`. */
   inet_ntop(af: number, src: Uint8Array, dst: Uint8Array, size: number): boolean;
+  /** `if_indextoname(3)`: true when it wrote the name into `dst` (IF_NAMESIZE bytes); errno ENXIO otherwise. */
+  if_indextoname(ifindex: number, dst: Uint8Array): boolean;
+  /** `if_nameindex(3)`: the array's address (0 on failure, errno set); free it with {@linkcode Libc.if_freenameindex}. */
+  if_nameindex(): bigint;
+  /** `if_freenameindex(3)` on an address from {@linkcode Libc.if_nameindex}. */
+  if_freenameindex(address: bigint): void;
+  /** The address of `buf`'s first byte, for a struct that points at it; compute it right before the call (see `Backend.addressOf`). */
+  addressOf(buf: Uint8Array): number;
   /** Copies `length` bytes of libc memory at `address` into a new array. */
   peek(address: bigint, length: number): Uint8Array;
   /** Reads the NUL-terminated string at `address` (`null` for address 0). */

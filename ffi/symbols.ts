@@ -47,6 +47,10 @@ export const symbols = {
   // ssize_t recvfrom(int sockfd, void *buf, size_t len, int flags,
   //                  struct sockaddr *src_addr, socklen_t *addrlen);
   recvfrom: { parameters: ["i32", "buffer", "u32", "i32", "buffer", "buffer"], result: "i32" },
+  // ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags);
+  sendmsg: { parameters: ["i32", "buffer", "i32"], result: "i32" },
+  // ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags);
+  recvmsg: { parameters: ["i32", "buffer", "i32"], result: "i32" },
   // int setsockopt(int sockfd, int level, int optname, const void *optval, socklen_t optlen);
   setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
   // int getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen);
@@ -76,6 +80,12 @@ export const symbols = {
   inet_ntop: { parameters: ["i32", "buffer", "buffer", "u32"], result: "pointer" },
   // unsigned int if_nametoindex(const char *ifname);
   if_nametoindex: { parameters: ["buffer"], result: "u32" },
+  // char *if_indextoname(unsigned int ifindex, char *ifname);
+  if_indextoname: { parameters: ["u32", "buffer"], result: "pointer" },
+  // struct if_nameindex *if_nameindex(void);
+  if_nameindex: { parameters: [], result: "pointer" },
+  // void if_freenameindex(struct if_nameindex *ptr);
+  if_freenameindex: { parameters: ["pointer"], result: "void" },
   // char *strerror(int errnum);
   strerror: { parameters: ["i32"], result: "pointer" },
   // int clock_gettime(clockid_t clockid, struct timespec *tp);

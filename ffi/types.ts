@@ -118,6 +118,14 @@ export interface Backend {
   /** The NUL-terminated UTF-8 string at `p`, or `null` for NULL. */
   cstring(p: Pointer): string | null;
   /**
+   * The address of `buf`'s first byte (its `byteOffset` included), for a C
+   * struct that points at JS memory (`struct iovec`, `struct msghdr`); 0 for
+   * an empty array. Valid for calls made before control returns to the event
+   * loop: compute it right before each call, never keep it (Bun's rule for
+   * `ptr()`). Deno: `Deno.UnsafePointer.of`; Bun: `ptr()`.
+   */
+  addressOf(buf: Uint8Array): number;
+  /**
    * Received results up to this many bytes are cheapest as a new
    * `Uint8Array` (JavaScriptCore: 8 ns for 64 B), longer ones as views of a
    * shared arena (V8: an ArrayBuffer costs ~200 ns, a view ~20 ns). 0: always a view.

@@ -10,7 +10,11 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#ifdef __linux__
+#include <linux/tcp.h> /* struct tcp_info with every field; netinet/tcp.h stops at tcpi_total_retrans */
+#else
 #include <netinet/tcp.h>
+#endif
 #include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -18,7 +22,10 @@
 #include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
+#include <net/if.h>
+#include <sys/uio.h>
 #ifdef __linux__
+#include <linux/errqueue.h>
 #include <sys/epoll.h>
 #endif
 
@@ -40,6 +47,11 @@ static void entry(const char *name, long value) {
 static void open_section(const char *name) {
   printf("%s\n  \"%s\": {", *sep ? "," : "", name);
   sep = "";
+}
+/* a layout the OS does not have: `"name": null` */
+static __attribute__((unused)) void null_entry(const char *name) {
+  printf("%s\n  \"%s\": null", *sep ? "," : "", name);
+  sep = ",";
 }
 static void close_section(void) {
   printf("\n  }");
@@ -195,6 +207,83 @@ int main(void) {
   V(SO_NOSIGPIPE);
 #else
   entry("SO_NOSIGPIPE", 0);
+#endif
+  V(MSG_CTRUNC);
+  V(MSG_EOR);
+#ifdef MSG_ERRQUEUE
+  V(MSG_ERRQUEUE);
+#else
+  entry("MSG_ERRQUEUE", 0);
+#endif
+#ifdef MSG_CMSG_CLOEXEC
+  V(MSG_CMSG_CLOEXEC);
+#else
+  entry("MSG_CMSG_CLOEXEC", 0);
+#endif
+  V(SCM_RIGHTS);
+#ifdef SCM_CREDENTIALS
+  V(SCM_CREDENTIALS);
+#else
+  entry("SCM_CREDENTIALS", 0);
+#endif
+#ifdef SO_PASSCRED
+  V(SO_PASSCRED);
+#else
+  entry("SO_PASSCRED", 0);
+#endif
+#ifdef SO_PEERCRED
+  V(SO_PEERCRED);
+#else
+  entry("SO_PEERCRED", 0);
+#endif
+  V(SO_TIMESTAMP);
+#ifdef SO_TIMESTAMPNS
+  V(SO_TIMESTAMPNS);
+#else
+  entry("SO_TIMESTAMPNS", 0);
+#endif
+#ifdef SO_BINDTODEVICE
+  V(SO_BINDTODEVICE);
+#else
+  entry("SO_BINDTODEVICE", 0);
+#endif
+  V(IP_HDRINCL);
+  V(IP_PKTINFO);
+  V(IP_RECVTTL);
+#ifdef IP_RECVERR
+  V(IP_RECVERR);
+#else
+  entry("IP_RECVERR", 0);
+#endif
+  V(IPV6_RECVPKTINFO);
+  V(IPV6_PKTINFO);
+  V(IPV6_RECVHOPLIMIT);
+  V(IPV6_HOPLIMIT);
+#ifdef IPV6_RECVERR
+  V(IPV6_RECVERR);
+#else
+  entry("IPV6_RECVERR", 0);
+#endif
+#ifdef TCP_INFO
+  V(TCP_INFO);
+#else
+  entry("TCP_INFO", 0);
+#endif
+  V(IF_NAMESIZE);
+#ifdef SO_EE_ORIGIN_LOCAL
+  V(SO_EE_ORIGIN_LOCAL);
+#else
+  entry("SO_EE_ORIGIN_LOCAL", 0);
+#endif
+#ifdef SO_EE_ORIGIN_ICMP
+  V(SO_EE_ORIGIN_ICMP);
+#else
+  entry("SO_EE_ORIGIN_ICMP", 0);
+#endif
+#ifdef SO_EE_ORIGIN_ICMP6
+  V(SO_EE_ORIGIN_ICMP6);
+#else
+  entry("SO_EE_ORIGIN_ICMP6", 0);
 #endif
   close_section();
   open_section("errno");
@@ -363,6 +452,125 @@ int main(void) {
   OFF(struct ipv6_mreq, ipv6mr_multiaddr);
   OFF(struct ipv6_mreq, ipv6mr_interface);
   close_section();
+  open_section("iovec");
+  SIZE(struct iovec);
+  OFF(struct iovec, iov_base);
+  OFF(struct iovec, iov_len);
+  close_section();
+  open_section("msghdr");
+  SIZE(struct msghdr);
+  OFF(struct msghdr, msg_name);
+  OFF(struct msghdr, msg_namelen);
+  OFF(struct msghdr, msg_iov);
+  OFF(struct msghdr, msg_iovlen);
+  entry("iovlenSize", (long)sizeof(((struct msghdr *)0)->msg_iovlen));
+  OFF(struct msghdr, msg_control);
+  OFF(struct msghdr, msg_controllen);
+  entry("controllenSize", (long)sizeof(((struct msghdr *)0)->msg_controllen));
+  OFF(struct msghdr, msg_flags);
+  close_section();
+  open_section("cmsghdr");
+  SIZE(struct cmsghdr);
+  OFF(struct cmsghdr, cmsg_len);
+  entry("lenSize", (long)sizeof(((struct cmsghdr *)0)->cmsg_len));
+  OFF(struct cmsghdr, cmsg_level);
+  OFF(struct cmsghdr, cmsg_type);
+  entry("data", (long)CMSG_LEN(0));
+  entry("align", (long)(CMSG_SPACE(1) - CMSG_SPACE(0)));
+  close_section();
+  open_section("in_pktinfo");
+  SIZE(struct in_pktinfo);
+  OFF(struct in_pktinfo, ipi_ifindex);
+  OFF(struct in_pktinfo, ipi_spec_dst);
+  OFF(struct in_pktinfo, ipi_addr);
+  close_section();
+  open_section("in6_pktinfo");
+  SIZE(struct in6_pktinfo);
+  OFF(struct in6_pktinfo, ipi6_addr);
+  OFF(struct in6_pktinfo, ipi6_ifindex);
+  close_section();
+  open_section("if_nameindex");
+  SIZE(struct if_nameindex);
+  OFF(struct if_nameindex, if_index);
+  OFF(struct if_nameindex, if_name);
+  close_section();
+#ifdef __linux__
+  open_section("ucred");
+  SIZE(struct ucred);
+  OFF(struct ucred, pid);
+  OFF(struct ucred, uid);
+  OFF(struct ucred, gid);
+  close_section();
+  open_section("sock_extended_err");
+  SIZE(struct sock_extended_err);
+  OFF(struct sock_extended_err, ee_errno);
+  OFF(struct sock_extended_err, ee_origin);
+  OFF(struct sock_extended_err, ee_type);
+  OFF(struct sock_extended_err, ee_code);
+  OFF(struct sock_extended_err, ee_pad);
+  OFF(struct sock_extended_err, ee_info);
+  OFF(struct sock_extended_err, ee_data);
+  close_section();
+  open_section("tcp_info");
+  SIZE(struct tcp_info);
+  OFF(struct tcp_info, tcpi_state);
+  OFF(struct tcp_info, tcpi_ca_state);
+  OFF(struct tcp_info, tcpi_retransmits);
+  OFF(struct tcp_info, tcpi_probes);
+  OFF(struct tcp_info, tcpi_backoff);
+  OFF(struct tcp_info, tcpi_options);
+  OFF(struct tcp_info, tcpi_rto);
+  OFF(struct tcp_info, tcpi_ato);
+  OFF(struct tcp_info, tcpi_snd_mss);
+  OFF(struct tcp_info, tcpi_rcv_mss);
+  OFF(struct tcp_info, tcpi_unacked);
+  OFF(struct tcp_info, tcpi_sacked);
+  OFF(struct tcp_info, tcpi_lost);
+  OFF(struct tcp_info, tcpi_retrans);
+  OFF(struct tcp_info, tcpi_fackets);
+  OFF(struct tcp_info, tcpi_last_data_sent);
+  OFF(struct tcp_info, tcpi_last_ack_sent);
+  OFF(struct tcp_info, tcpi_last_data_recv);
+  OFF(struct tcp_info, tcpi_last_ack_recv);
+  OFF(struct tcp_info, tcpi_pmtu);
+  OFF(struct tcp_info, tcpi_rcv_ssthresh);
+  OFF(struct tcp_info, tcpi_rtt);
+  OFF(struct tcp_info, tcpi_rttvar);
+  OFF(struct tcp_info, tcpi_snd_ssthresh);
+  OFF(struct tcp_info, tcpi_snd_cwnd);
+  OFF(struct tcp_info, tcpi_advmss);
+  OFF(struct tcp_info, tcpi_reordering);
+  OFF(struct tcp_info, tcpi_rcv_rtt);
+  OFF(struct tcp_info, tcpi_rcv_space);
+  OFF(struct tcp_info, tcpi_total_retrans);
+  OFF(struct tcp_info, tcpi_pacing_rate);
+  OFF(struct tcp_info, tcpi_max_pacing_rate);
+  OFF(struct tcp_info, tcpi_bytes_acked);
+  OFF(struct tcp_info, tcpi_bytes_received);
+  OFF(struct tcp_info, tcpi_segs_out);
+  OFF(struct tcp_info, tcpi_segs_in);
+  OFF(struct tcp_info, tcpi_notsent_bytes);
+  OFF(struct tcp_info, tcpi_min_rtt);
+  OFF(struct tcp_info, tcpi_data_segs_in);
+  OFF(struct tcp_info, tcpi_data_segs_out);
+  OFF(struct tcp_info, tcpi_delivery_rate);
+  OFF(struct tcp_info, tcpi_busy_time);
+  OFF(struct tcp_info, tcpi_rwnd_limited);
+  OFF(struct tcp_info, tcpi_sndbuf_limited);
+  OFF(struct tcp_info, tcpi_delivered);
+  OFF(struct tcp_info, tcpi_delivered_ce);
+  OFF(struct tcp_info, tcpi_bytes_sent);
+  OFF(struct tcp_info, tcpi_bytes_retrans);
+  OFF(struct tcp_info, tcpi_dsack_dups);
+  OFF(struct tcp_info, tcpi_reord_seen);
+  OFF(struct tcp_info, tcpi_rcv_ooopack);
+  OFF(struct tcp_info, tcpi_snd_wnd);
+  close_section();
+#else
+  null_entry("ucred");
+  null_entry("sock_extended_err");
+  null_entry("tcp_info");
+#endif
   /* layouts that differ by CPU: the table's arch[<this CPU>] */
   printf("\n  },\n  \"arch\": {");
   sep = "";

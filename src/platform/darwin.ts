@@ -102,6 +102,31 @@ export const darwin: PlatformTable = {
     INET_ADDRSTRLEN: 16,
     INET6_ADDRSTRLEN: 46,
     SO_NOSIGPIPE: 0x1022,
+    MSG_CTRUNC: 0x20,
+    MSG_EOR: 0x8,
+    MSG_ERRQUEUE: 0, // not on macOS
+    MSG_CMSG_CLOEXEC: 0, // not on macOS
+    SCM_RIGHTS: 1,
+    SCM_CREDENTIALS: 0, // not on macOS
+    SO_PASSCRED: 0, // not on macOS
+    SO_PEERCRED: 0, // not on macOS
+    SO_TIMESTAMP: 0x400,
+    SO_TIMESTAMPNS: 0, // not on macOS
+    SO_BINDTODEVICE: 0, // not on macOS
+    IP_HDRINCL: 2,
+    IP_PKTINFO: 26,
+    IP_RECVTTL: 24,
+    IP_RECVERR: 0, // not on macOS
+    IPV6_RECVPKTINFO: 61,
+    IPV6_PKTINFO: 46,
+    IPV6_RECVHOPLIMIT: 37,
+    IPV6_HOPLIMIT: 47,
+    IPV6_RECVERR: 0, // not on macOS
+    TCP_INFO: 0, // not on macOS
+    IF_NAMESIZE: 16,
+    SO_EE_ORIGIN_LOCAL: 0, // not on macOS
+    SO_EE_ORIGIN_ICMP: 0, // not on macOS
+    SO_EE_ORIGIN_ICMP6: 0, // not on macOS
   },
   errno: {
     EPERM: 1,
@@ -222,6 +247,28 @@ export const darwin: PlatformTable = {
     linger: { size: 8, l_onoff: 0, l_linger: 4 },
     ip_mreq: { size: 8, imr_multiaddr: 0, imr_interface: 4 },
     ipv6_mreq: { size: 20, ipv6mr_multiaddr: 0, ipv6mr_interface: 16 },
+    iovec: { size: 16, iov_base: 0, iov_len: 8 },
+    // <sys/socket.h>: msg_iovlen is an int, msg_controllen a socklen_t
+    msghdr: {
+      size: 48,
+      msg_name: 0,
+      msg_namelen: 8,
+      msg_iov: 16,
+      msg_iovlen: 24,
+      iovlenSize: 4,
+      msg_control: 32,
+      msg_controllen: 40,
+      controllenSize: 4,
+      msg_flags: 44,
+    },
+    // cmsg_len is a socklen_t; __DARWIN_ALIGN32 rounds to 4
+    cmsghdr: { size: 12, cmsg_len: 0, lenSize: 4, cmsg_level: 4, cmsg_type: 8, data: 12, align: 4 },
+    in_pktinfo: { size: 12, ipi_ifindex: 0, ipi_spec_dst: 4, ipi_addr: 8 },
+    in6_pktinfo: { size: 20, ipi6_addr: 0, ipi6_ifindex: 16 },
+    if_nameindex: { size: 16, if_index: 0, if_name: 8 },
+    ucred: null, // LOCAL_PEERCRED gives a struct xucred instead
+    sock_extended_err: null,
+    tcp_info: null, // TCP_CONNECTION_INFO gives a struct tcp_connection_info instead
   },
   arch: {
     x86_64: { epoll_event: null }, // no epoll: kqueue

@@ -100,7 +100,32 @@ export type ConstantName =
   | "CLOCK_MONOTONIC"
   | "INET_ADDRSTRLEN"
   | "INET6_ADDRSTRLEN"
-  | "SO_NOSIGPIPE";
+  | "SO_NOSIGPIPE"
+  | "MSG_CTRUNC"
+  | "MSG_EOR"
+  | "MSG_ERRQUEUE"
+  | "MSG_CMSG_CLOEXEC"
+  | "SCM_RIGHTS"
+  | "SCM_CREDENTIALS"
+  | "SO_PASSCRED"
+  | "SO_PEERCRED"
+  | "SO_TIMESTAMP"
+  | "SO_TIMESTAMPNS"
+  | "SO_BINDTODEVICE"
+  | "IP_HDRINCL"
+  | "IP_PKTINFO"
+  | "IP_RECVTTL"
+  | "IP_RECVERR"
+  | "IPV6_RECVPKTINFO"
+  | "IPV6_PKTINFO"
+  | "IPV6_RECVHOPLIMIT"
+  | "IPV6_HOPLIMIT"
+  | "IPV6_RECVERR"
+  | "TCP_INFO"
+  | "IF_NAMESIZE"
+  | "SO_EE_ORIGIN_LOCAL"
+  | "SO_EE_ORIGIN_ICMP"
+  | "SO_EE_ORIGIN_ICMP6";
 
 /** The errno names each table holds. */
 export type ErrnoName =
@@ -224,7 +249,104 @@ export interface Layouts {
   linger: { size: number; l_onoff: number; l_linger: number };
   ip_mreq: { size: number; imr_multiaddr: number; imr_interface: number };
   ipv6_mreq: { size: number; ipv6mr_multiaddr: number; ipv6mr_interface: number };
+  iovec: { size: number; iov_base: number; iov_len: number };
+  /** `iovlenSize`, `controllenSize`: bytes of `msg_iovlen` and `msg_controllen` (8 on Linux, 4 on macOS). */
+  msghdr: {
+    size: number;
+    msg_name: number;
+    msg_namelen: number;
+    msg_iov: number;
+    msg_iovlen: number;
+    iovlenSize: number;
+    msg_control: number;
+    msg_controllen: number;
+    controllenSize: number;
+    msg_flags: number;
+  };
+  /** `lenSize`: bytes of `cmsg_len`; `data`: `CMSG_LEN(0)`; `align`: `CMSG_SPACE` rounds data up to this. */
+  cmsghdr: {
+    size: number;
+    cmsg_len: number;
+    lenSize: number;
+    cmsg_level: number;
+    cmsg_type: number;
+    data: number;
+    align: number;
+  };
+  in_pktinfo: { size: number; ipi_ifindex: number; ipi_spec_dst: number; ipi_addr: number };
+  in6_pktinfo: { size: number; ipi6_addr: number; ipi6_ifindex: number };
+  if_nameindex: { size: number; if_index: number; if_name: number };
+  /** Linux's `struct ucred` (SCM_CREDENTIALS, SO_PEERCRED); `null` elsewhere. */
+  ucred: { size: number; pid: number; uid: number; gid: number } | null;
+  /** Linux's `struct sock_extended_err` (IP_RECVERR); `null` elsewhere. */
+  sock_extended_err: {
+    size: number;
+    ee_errno: number;
+    ee_origin: number;
+    ee_type: number;
+    ee_code: number;
+    ee_pad: number;
+    ee_info: number;
+    ee_data: number;
+  } | null;
+  /** Linux's `struct tcp_info` (TCP_INFO) as this system's headers have it; `null` elsewhere. */
+  tcp_info: ({ size: number } & Record<TcpInfoField, number>) | null;
 }
+
+/** The `struct tcp_info` fields the table places (Linux's `<linux/tcp.h>`; bit fields excluded). */
+export type TcpInfoField =
+  | "tcpi_state"
+  | "tcpi_ca_state"
+  | "tcpi_retransmits"
+  | "tcpi_probes"
+  | "tcpi_backoff"
+  | "tcpi_options"
+  | "tcpi_rto"
+  | "tcpi_ato"
+  | "tcpi_snd_mss"
+  | "tcpi_rcv_mss"
+  | "tcpi_unacked"
+  | "tcpi_sacked"
+  | "tcpi_lost"
+  | "tcpi_retrans"
+  | "tcpi_fackets"
+  | "tcpi_last_data_sent"
+  | "tcpi_last_ack_sent"
+  | "tcpi_last_data_recv"
+  | "tcpi_last_ack_recv"
+  | "tcpi_pmtu"
+  | "tcpi_rcv_ssthresh"
+  | "tcpi_rtt"
+  | "tcpi_rttvar"
+  | "tcpi_snd_ssthresh"
+  | "tcpi_snd_cwnd"
+  | "tcpi_advmss"
+  | "tcpi_reordering"
+  | "tcpi_rcv_rtt"
+  | "tcpi_rcv_space"
+  | "tcpi_total_retrans"
+  | "tcpi_pacing_rate"
+  | "tcpi_max_pacing_rate"
+  | "tcpi_bytes_acked"
+  | "tcpi_bytes_received"
+  | "tcpi_segs_out"
+  | "tcpi_segs_in"
+  | "tcpi_notsent_bytes"
+  | "tcpi_min_rtt"
+  | "tcpi_data_segs_in"
+  | "tcpi_data_segs_out"
+  | "tcpi_delivery_rate"
+  | "tcpi_busy_time"
+  | "tcpi_rwnd_limited"
+  | "tcpi_sndbuf_limited"
+  | "tcpi_delivered"
+  | "tcpi_delivered_ce"
+  | "tcpi_bytes_sent"
+  | "tcpi_bytes_retrans"
+  | "tcpi_dsack_dups"
+  | "tcpi_reord_seen"
+  | "tcpi_rcv_ooopack"
+  | "tcpi_snd_wnd";
 
 /** Layouts that differ between CPU architectures of one OS. */
 export interface ArchLayouts {
