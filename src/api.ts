@@ -14,10 +14,25 @@ export {
   type UnixAddress,
 } from "./address/mod.ts";
 export * as asyncio from "./asyncio/mod.ts";
+export {
+  type AncItem,
+  type Cmsg,
+  cmsg_credentials,
+  CMSG_LEN,
+  cmsg_pktinfo,
+  cmsg_pktinfo6,
+  cmsg_rights,
+  CMSG_SPACE,
+  decode_cmsg,
+  peercred,
+  recv_fds,
+  send_fds,
+} from "./cmsg.ts";
 export * from "./constants.ts";
 export { create_connection, create_server, type CreateServerOptions } from "./create_connection.ts";
 export * as errno from "./errno.ts";
 export { type AddrInfo, getaddrinfo } from "./getaddrinfo.ts";
+export { if_indextoname, if_nameindex, if_nametoindex } from "./interfaces.ts";
 export { OSError } from "./os_error.ts";
 export type { Pollable } from "./pollable.ts";
 export * as select from "./select.ts";
@@ -25,3 +40,4 @@ export { type Data, fromfd, type OptionValue, Socket, socket, socketpair } from 
 export { ip_mreq, ipv6_mreq, linger, parse_linger } from "./sockopt.ts";
 export * as ssl from "./ssl/mod.ts";
 export { Stream } from "./stream.ts";
+export { tcp_info, type TcpInfo } from "./tcp_info.ts";

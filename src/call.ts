@@ -23,7 +23,7 @@ import { libc } from "../ffi/libc.ts";
 import { SOCKADDR_MAX } from "./address/mod.ts";
 import { now } from "./clock.ts";
 import { OSError } from "./os_error.ts";
-import { C, E, Q } from "./platform/mod.ts";
+import { C, E, L, Q } from "./platform/mod.ts";
 import { waitFd } from "./wait.ts";
 
 const { EAGAIN, EINTR, ETIMEDOUT } = E;
@@ -43,6 +43,14 @@ export const OP_SENDTO = 2;
 export const OP_RECVFROM = 3;
 /** `accept4(2)` (`accept(2)` on macOS): the peer lands in {@linkcode addrBuf}. */
 export const OP_ACCEPT = 4;
+/** `sendmsg(2)` of the `struct msghdr` in {@linkcode msgBuf} (filled by `src/msghdr.ts`). */
+export const OP_SENDMSG = 5;
+/**
+ * `recvmsg(2)` into the `struct msghdr` in {@linkcode msgBuf}; before each
+ * attempt `msg_namelen` is reset to the call's `addrLength` argument and
+ * `msg_controllen` to its `len` (the kernel overwrites both).
+ */
+export const OP_RECVMSG = 6;
 
 // The address scratch of the syscalls above, shared by all sockets of this
 // thread: every call is synchronous and none re-enters another.
@@ -51,6 +59,10 @@ export const addrBuf: Uint8Array = new Uint8Array(SOCKADDR_MAX);
 /** The `socklen_t` of {@linkcode addrBuf} (in/out). */
 export const addrLen: Uint32Array = new Uint32Array(1);
 const addrLenBytes = new Uint8Array(addrLen.buffer);
+/** The `struct msghdr` of {@linkcode OP_SENDMSG} and {@linkcode OP_RECVMSG}. */
+export const msgBuf: Uint8Array = new Uint8Array(L.msghdr.size);
+const msgView = new DataView(msgBuf.buffer);
+const M = L.msghdr;
 
 /** Timeouts from this long (seconds) let the kernel wait out an operation's first syscall; shorter ones poll. */
 export const ARM_MIN = 0.1;
@@ -86,6 +98,14 @@ function sys(op: number, fd: number, buf: Uint8Array, len: number, flags: number
       return libc.recvfrom(fd, buf, len, flags, addrBuf, addrLenBytes);
     case OP_SENDTO:
       return libc.sendto(fd, buf, len, flags, addrBuf, addrLength);
+    case OP_SENDMSG:
+      return libc.sendmsg(fd, buf, flags);
+    case OP_RECVMSG:
+      // the kernel writes back how much of each it used: give the whole space again
+      msgView.setUint32(M.msg_namelen, addrLength, true);
+      msgView.setUint32(M.msg_controllen, len, true); // a size_t on Linux: its high half stays 0
+      msgView.setInt32(M.msg_flags, 0, true);
+      return libc.recvmsg(fd, buf, flags);
     default:
       addrLen[0] = SOCKADDR_MAX;
       return libc.accept4
@@ -134,7 +154,7 @@ export function sockCall(
     if (timeout === 0 || dontwait) return -EAGAIN;
     // blocking, yet EAGAIN: the descriptor carries a timeout (or O_NONBLOCK)
     // this object did not set — through fromfd/detach or a raw setsockopt. Keep waiting.
-    waitFd(fd, op === OP_SEND || op === OP_SENDTO ? POLLOUT : POLLIN, -1);
+    waitFd(fd, op === OP_SEND || op === OP_SENDTO || op === OP_SENDMSG ? POLLOUT : POLLIN, -1);
   }
 }
 
@@ -167,7 +187,7 @@ function callTimed(
     if (e === EAGAIN && now() >= deadline) return -ETIMEDOUT;
     if (e !== EAGAIN && e !== EINTR) throw new OSError(e);
   }
-  const events = op === OP_SEND || op === OP_SENDTO ? POLLOUT : POLLIN;
+  const events = op === OP_SEND || op === OP_SENDTO || op === OP_SENDMSG ? POLLOUT : POLLIN;
   // accept(2) takes no MSG_DONTWAIT: wait for readiness first instead
   const dontwait = op === OP_ACCEPT ? 0 : MSG_DONTWAIT;
   if (op === OP_ACCEPT) {

@@ -143,6 +143,58 @@ export const MSG_DONTWAIT: number = C.MSG_DONTWAIT;
 export const MSG_WAITALL: number = C.MSG_WAITALL;
 /** Return the real datagram length even when longer than the buffer (Linux). */
 export const MSG_TRUNC: number = C.MSG_TRUNC;
+/** `recvmsg` result flag: control data was cut short (the control buffer was too small). */
+export const MSG_CTRUNC: number = C.MSG_CTRUNC;
+/** End of record (SOCK_SEQPACKET): set in `recvmsg`'s flags at a record's end. */
+export const MSG_EOR: number = C.MSG_EOR;
+/** `recvmsg` flag: read the socket's error queue (IP_RECVERR; Linux; 0 elsewhere). */
+export const MSG_ERRQUEUE: number = C.MSG_ERRQUEUE;
+/** `recvmsg` flag: received descriptors close-on-exec (Linux; usocket's `recvmsg` always adds it; 0 elsewhere). */
+export const MSG_CMSG_CLOEXEC: number = C.MSG_CMSG_CLOEXEC;
+
+// Ancillary data (control messages of sendmsg/recvmsg) and the options that ask for them
+/** Control message type (`level = SOL_SOCKET`): descriptors passed over AF_UNIX. */
+export const SCM_RIGHTS: number = C.SCM_RIGHTS;
+/** Control message type (`SOL_SOCKET`): the sender's pid, uid and gid (Linux; 0 elsewhere). */
+export const SCM_CREDENTIALS: number = C.SCM_CREDENTIALS;
+/** Socket option: receive SCM_CREDENTIALS with every message (Linux; 0 elsewhere). */
+export const SO_PASSCRED: number = C.SO_PASSCRED;
+/** Socket option (read only): the peer's credentials, a `struct ucred` (Linux; 0 elsewhere). */
+export const SO_PEERCRED: number = C.SO_PEERCRED;
+/** Socket option: receive each datagram's arrival time (SCM_TIMESTAMP, a `struct timeval`). */
+export const SO_TIMESTAMP: number = C.SO_TIMESTAMP;
+/** Socket option: arrival time in nanoseconds (SCM_TIMESTAMPNS, a `struct timespec`; Linux; 0 elsewhere). */
+export const SO_TIMESTAMPNS: number = C.SO_TIMESTAMPNS;
+/** Socket option: bind to an interface by name (Linux; needs CAP_NET_RAW on older kernels; 0 elsewhere). */
+export const SO_BINDTODEVICE: number = C.SO_BINDTODEVICE;
+/** IPv4 option: the application writes the IP header (raw sockets). */
+export const IP_HDRINCL: number = C.IP_HDRINCL;
+/** IPv4 option and control message: arrival interface and addresses (`struct in_pktinfo`). */
+export const IP_PKTINFO: number = C.IP_PKTINFO;
+/** IPv4 option: receive each datagram's TTL (as an IP_TTL control message on Linux). */
+export const IP_RECVTTL: number = C.IP_RECVTTL;
+/** IPv4 option and control message: queue ICMP errors for `recvmsg(MSG_ERRQUEUE)` (Linux; 0 elsewhere). */
+export const IP_RECVERR: number = C.IP_RECVERR;
+/** IPv6 option: receive IPV6_PKTINFO with every datagram. */
+export const IPV6_RECVPKTINFO: number = C.IPV6_RECVPKTINFO;
+/** IPv6 control message: destination address and interface (`struct in6_pktinfo`). */
+export const IPV6_PKTINFO: number = C.IPV6_PKTINFO;
+/** IPv6 option: receive IPV6_HOPLIMIT with every datagram. */
+export const IPV6_RECVHOPLIMIT: number = C.IPV6_RECVHOPLIMIT;
+/** IPv6 control message: a datagram's hop limit. */
+export const IPV6_HOPLIMIT: number = C.IPV6_HOPLIMIT;
+/** IPv6 option and control message: queue ICMPv6 errors (Linux; 0 elsewhere). */
+export const IPV6_RECVERR: number = C.IPV6_RECVERR;
+/** TCP option (read only): `struct tcp_info` (Linux; 0 elsewhere; see `tcp_info()`). */
+export const TCP_INFO: number = C.TCP_INFO;
+/** The size of an interface name buffer, NUL included. */
+export const IF_NAMESIZE: number = C.IF_NAMESIZE;
+/** `sock_extended_err.ee_origin`: a local error (Linux; 0 elsewhere). */
+export const SO_EE_ORIGIN_LOCAL: number = C.SO_EE_ORIGIN_LOCAL;
+/** `sock_extended_err.ee_origin`: an ICMP message (Linux; 0 elsewhere). */
+export const SO_EE_ORIGIN_ICMP: number = C.SO_EE_ORIGIN_ICMP;
+/** `sock_extended_err.ee_origin`: an ICMPv6 message (Linux; 0 elsewhere). */
+export const SO_EE_ORIGIN_ICMP6: number = C.SO_EE_ORIGIN_ICMP6;
 
 // shutdown() directions
 /** Stop receiving. */

@@ -22,14 +22,33 @@ import {
   addrLen,
   armedTimeout,
   deadlineFor,
+  msgBuf,
   NOSIGNAL,
   OP_ACCEPT,
   OP_RECV,
   OP_RECVFROM,
+  OP_RECVMSG,
   OP_SEND,
+  OP_SENDMSG,
   OP_SENDTO,
   sockCall,
 } from "./call.ts";
+import {
+  ANCBUF_MAX,
+  type AncItem,
+  ancItems,
+  cloexecRights,
+  controlBuffer,
+  decodeControl,
+  encodeControl,
+  msgControlLen,
+  msgFlags,
+  msgNameLen,
+  packMsg,
+  RECV_CLOEXEC,
+  recvBuffers,
+  sendBuffers,
+} from "./msghdr.ts";
 import { OSError, raiseErrno } from "./os_error.ts";
 import { C, E, L, Q } from "./platform/mod.ts";
 import type { Pollable } from "./pollable.ts";
@@ -1108,6 +1127,170 @@ export class Socket extends Stream implements Pollable {
     if (r < 0) throw new OSError(-r);
     const alen = Math.min(addrLen[0], SOCKADDR_MAX);
     return [r, alen === 0 ? null : decodeAddress(addrBuf, alen)];
+  }
+  /**
+   * Sends the concatenation of `buffers` as one message, with ancillary data,
+   * as CPython's `sendmsg()`. Maps to one `sendmsg(2)` (flags with
+   * `MSG_NOSIGNAL` added); blocks and times out like {@linkcode Socket.send},
+   * and like it may send less than everything on a stream socket (the count
+   * is returned).
+   *
+   * @param buffers byte buffers (or strings, UTF-8), at most 1 024, gathered in order
+   * @param ancdata control messages as `[level, type, data]` items, e.g.
+   *   `[SOL_SOCKET, SCM_RIGHTS, bytes of int32 descriptors]` (see `cmsg_rights`)
+   * @param flags `MSG_*` flags
+   * @param address where to send (unconnected datagram sockets); `null` or omitted: none
+   * @returns bytes sent
+   * @throws {OSError} EAGAIN, ETIMEDOUT, EPIPE, EMSGSIZE, EBADF (also for a
+   *   closed descriptor in an SCM_RIGHTS item), EINVAL (control data the
+   *   kernel refuses)
+   * @throws {TypeError|RangeError} bad buffers, items or flags (more than 1 024
+   *   buffers, more than 1 MiB of control data), before any syscall
+   * @example Two buffers and a descriptor in one message
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * const [a, b] = usocket.socketpair(usocket.AF_UNIX, usocket.SOCK_DGRAM);
+   * using f = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM);
+   * a.sendmsg(["he", "llo"], [usocket.cmsg_rights([f.fileno()])]);
+   * const [data, fds] = usocket.recv_fds(b, 16, 1);
+   * console.log(new TextDecoder().decode(data), fds.length); // "hello" 1
+   * using g = new usocket.Socket(usocket.AF_INET, usocket.SOCK_DGRAM, 0, fds[0]); // adopts it
+   * a.close();
+   * b.close();
+   * ```
+   */
+  sendmsg(
+    buffers: Iterable<Data>,
+    ancdata: Iterable<readonly [number, number, Data]> | null = null,
+    flags = 0,
+    address: Address | null = null,
+  ): number {
+    if (arguments.length > 4) surplus(arguments.length, 4, "Socket.sendmsg(buffers, ancdata, flags, address)");
+    const bufs = sendBuffers(buffers, "buffers");
+    const [items, space] = ancItems(ancdata, "ancdata");
+    if (flags !== 0) int(flags, "flags");
+    const nameLen = address === null || address === undefined ? 0 : encodeAddress(this.#family, address, addrBuf);
+    const fd = this.#live();
+    const ctl = controlBuffer(space);
+    encodeControl(items, ctl, space);
+    packMsg(bufs, nameLen, ctl, space);
+    const t = this.#timeout;
+    const r = sockCall(fd, t, OP_SENDMSG, msgBuf, 0, flags | NOSIGNAL, deadlineFor(t), true, 0);
+    if (r < 0) throw new OSError(-r);
+    return r;
+  }
+  /**
+   * Receives a message and its ancillary data, as CPython's `recvmsg()`.
+   * Maps to one `recvmsg(2)` (Linux: with `MSG_CMSG_CLOEXEC`, so received
+   * descriptors are close-on-exec; macOS: `fcntl(2)` on each); blocks and
+   * times out like {@linkcode Socket.recv}. Bytes already in the readline
+   * buffer are returned first, with no ancillary data.
+   *
+   * The control buffer is `ancbufsize` bytes: control messages that do not
+   * fit are cut short or dropped by the kernel, which sets `MSG_CTRUNC` in
+   * the returned flags (descriptors that did not fit are closed by the
+   * kernel, none leak); nothing past the bytes the kernel wrote is read. Size
+   * it with {@linkcode CMSG_SPACE}.
+   *
+   * @param bufsize the most bytes to receive (0 to 1 GiB)
+   * @param ancbufsize the control buffer's size in bytes (0 to 1 MiB)
+   * @param flags `MSG_*` flags (`MSG_PEEK`, `MSG_ERRQUEUE`, `MSG_DONTWAIT`, …)
+   * @returns `[data, ancdata, msg_flags, address]`: ancdata as `[level, type,
+   *   data]` items (see {@linkcode decode_cmsg}), `msg_flags` with
+   *   `MSG_TRUNC`/`MSG_CTRUNC`/`MSG_EOR`/`MSG_ERRQUEUE`, the sender or `null`
+   * @throws {OSError} EAGAIN, ETIMEDOUT, ECONNRESET, EBADF
+   * @throws {RangeError} `bufsize` or `ancbufsize` out of range, before any syscall
+   * @example The interface and destination of a datagram (IP_PKTINFO)
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using rx = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM);
+   * rx.setsockopt(usocket.IPPROTO_IP, usocket.IP_PKTINFO, 1);
+   * rx.bind(["127.0.0.1", 0]);
+   * rx.sendto("hi", rx.getsockname());
+   * const [data, anc] = rx.recvmsg(16, usocket.CMSG_SPACE(12));
+   * console.log(data.length, usocket.decode_cmsg(anc[0])); // 2 { kind: "pktinfo", ifindex: 1, … }
+   * ```
+   */
+  recvmsg(bufsize: number, ancbufsize = 0, flags = 0): [Uint8Array, AncItem[], number, Address | null] {
+    if (arguments.length > 3) surplus(arguments.length, 3, "Socket.recvmsg(bufsize, ancbufsize, flags)");
+    int(bufsize, "bufsize", 0, MAX_IO);
+    int(ancbufsize, "ancbufsize", 0, ANCBUF_MAX);
+    if (flags !== 0) int(flags, "flags");
+    if (this._pending() > 0) return [this.#bufferedBytes(bufsize, flags), [], 0, null];
+    const fd = this.#live();
+    const buf = recvTarget(bufsize);
+    const r = this.#recvmsg(fd, [buf], ancbufsize, flags);
+    return [received(buf, bufsize, r), this.#ancdata(ancbufsize), this.#msgFlags(flags), this.#sender()];
+  }
+  /**
+   * Receives a message into `buffers` (scattered in order) and its ancillary
+   * data, as CPython's `recvmsg_into()`. Maps to one `recvmsg(2)`, as
+   * {@linkcode Socket.recvmsg}.
+   *
+   * @param buffers writable buffers, at most 1 024
+   * @param ancbufsize the control buffer's size in bytes (0 to 1 MiB)
+   * @param flags `MSG_*` flags
+   * @returns `[nbytes, ancdata, msg_flags, address]`
+   * @throws {OSError} EAGAIN, ETIMEDOUT, ECONNRESET, EBADF
+   * @example A header and a body in separate buffers
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using rx = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * rx.sendto("HDRbody", rx.getsockname());
+   * const head = new Uint8Array(3), body = new Uint8Array(16);
+   * console.log(rx.recvmsg_into([head, body])[0]); // 7
+   * ```
+   */
+  recvmsg_into(
+    buffers: Iterable<ArrayBufferView | ArrayBuffer>,
+    ancbufsize = 0,
+    flags = 0,
+  ): [number, AncItem[], number, Address | null] {
+    if (arguments.length > 3) surplus(arguments.length, 3, "Socket.recvmsg_into(buffers, ancbufsize, flags)");
+    const bufs = recvBuffers(buffers, "buffers");
+    int(ancbufsize, "ancbufsize", 0, ANCBUF_MAX);
+    if (flags !== 0) int(flags, "flags");
+    if (this._pending() > 0) {
+      const peek = (flags & MSG_PEEK) !== 0;
+      let n = 0;
+      for (const b of bufs) {
+        if (this._pending() === 0) break;
+        n += this._takeBuffered(b, 0, b.byteLength, peek);
+        if (peek) break; // a peek cannot go on past what it did not take
+      }
+      return [n, [], 0, null];
+    }
+    const fd = this.#live();
+    const r = this.#recvmsg(fd, bufs, ancbufsize, flags);
+    return [r, this.#ancdata(ancbufsize), this.#msgFlags(flags), this.#sender()];
+  }
+  /** One `recvmsg(2)` into `bufs` with an `ancbufsize`-byte control buffer (left in {@linkcode Socket.#ctl}). */
+  #recvmsg(fd: number, bufs: Uint8Array[], ancbufsize: number, flags: number): number {
+    const ctl = this.#ctl = controlBuffer(ancbufsize);
+    packMsg(bufs, SOCKADDR_MAX, ctl, ancbufsize);
+    const t = this.#timeout;
+    const r = sockCall(fd, t, OP_RECVMSG, msgBuf, ancbufsize, flags | RECV_CLOEXEC, deadlineFor(t), true, SOCKADDR_MAX);
+    if (r < 0) throw new OSError(-r);
+    return r;
+  }
+  #ctl: Uint8Array = EMPTY;
+  /** The control items of the last {@linkcode Socket.#recvmsg}. */
+  #ancdata(ancbufsize: number): AncItem[] {
+    if (ancbufsize === 0) return [];
+    const items = decodeControl(this.#ctl, Math.min(msgControlLen(), ancbufsize));
+    this.#ctl = EMPTY;
+    cloexecRights(items);
+    return items;
+  }
+  /** `msg_flags` of the last {@linkcode Socket.#recvmsg}, without the MSG_CMSG_CLOEXEC it added (Linux echoes it). */
+  #msgFlags(flags: number): number {
+    return msgFlags() & ~(RECV_CLOEXEC & ~flags);
+  }
+  /** The sender of the last {@linkcode Socket.#recvmsg}, or `null`. */
+  #sender(): Address | null {
+    const n = Math.min(msgNameLen(), SOCKADDR_MAX);
+    return n === 0 ? null : decodeAddress(addrBuf, n);
   }
   /**
    * @internal asyncio's one step of `op` (`OP_RECV`, `OP_SEND`, `OP_RECVFROM`,
