@@ -361,7 +361,8 @@ export function recv_fds(sock: Socket, bufsize: number, maxfds: number, flags = 
 ] {
   if (arguments.length > 4) surplus(arguments.length, 4, "recv_fds(sock, bufsize, maxfds, flags)");
   int(maxfds, "maxfds", 0, 65536);
-  const [data, anc, msgFlags, address] = sock.recvmsg(bufsize, maxfds === 0 ? 0 : cmsgSpace(maxfds * 4), flags);
+  const [data, anc, msgFlags, address] = sock.recvmsg(bufsize, maxfds === 0 ? 0 : cmsgLen(maxfds * 4), flags);
+  // CMSG_LEN, as CPython: CMSG_SPACE's padding would hold one more descriptor on Linux
   const fds: number[] = [];
   for (const item of anc) {
     if (item[0] === SOL_SOCKET && item[1] === SCM_RIGHTS) {
