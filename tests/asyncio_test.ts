@@ -8,7 +8,7 @@ import process from "node:process";
 import { test } from "node:test";
 import * as usocket from "../mod.ts";
 import { reactor } from "../src/asyncio/reactor.ts";
-import { closeAll, fdCount, isBun, runScript, settledFdCount, tcpPair, text, utf8 } from "./helpers.ts";
+import { closeAll, execPath, fdCount, isBun, runScript, settledFdCount, tcpPair, text, utf8 } from "./helpers.ts";
 import { Child, testPki } from "./tls_helpers.ts";
 
 const { asyncio, errno, ssl } = usocket;
@@ -473,7 +473,7 @@ test("exit: a script that connects, awaits a reply and returns exits within a se
   const args = isBun
     ? [exitChild, String(port)]
     : ["run", "--allow-ffi", "--allow-read", "--allow-net", exitChild, String(port)];
-  const child = new Child(process.execPath, args);
+  const child = new Child(execPath, args);
   const m = await child.line(/REPLY yes (\d+)/, 15000);
   const code = await child.exited;
   const after = Date.now() - Number(m[1]);

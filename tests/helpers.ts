@@ -13,8 +13,20 @@ import { C } from "../src/platform/mod.ts";
 
 const F_GETFD = C.F_GETFD;
 
-/** The running runtime's executable. */
-export const execPath: string = process.execPath;
+/**
+ * The command that starts this runtime again, for child processes: the
+ * running executable, or `USOCKET_EXEC_PATH` when set. `npm run test:arm64`
+ * sets it to a script that starts the arm64 runtime under qemu-user, since an
+ * aarch64 executable cannot be spawned directly on an x86_64 host.
+ */
+export const execPath: string = process.env.USOCKET_EXEC_PATH || process.execPath;
+
+/**
+ * How much slower than native this run is: `USOCKET_SLOW` (default 1; `npm
+ * run test:arm64` sets 10 under emulation). Tests scale the bounds on how
+ * long something may take (never the timeouts they set) by it.
+ */
+export const slow: number = Math.max(1, Number(process.env.USOCKET_SLOW) || 1);
 
 /** True under Bun. */
 export const isBun: boolean = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";

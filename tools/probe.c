@@ -4,6 +4,11 @@
  * tests/platform_test.ts can compare them with src/platform/<os>.ts.
  *
  *   cc -std=c11 -D_GNU_SOURCE -Wall -Werror -o probe tools/probe.c && ./probe
+ *
+ * For aarch64 on an x86_64 machine (what `npm run test:arm64` does):
+ *
+ *   aarch64-linux-gnu-gcc -std=c11 -D_GNU_SOURCE -Wall -Werror -o probe tools/probe.c
+ *   qemu-aarch64-static ./probe
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -62,9 +67,18 @@ static void close_section(void) {
 #define OFF(type, field) entry(#field, (long)offsetof(type, field))
 #define SIZE(type) entry("size", (long)sizeof(type))
 
+/* the CPU the probe was compiled for, as src/platform/mod.ts names it */
+#if defined(__x86_64__)
+#define MACHINE "x86_64"
+#elif defined(__aarch64__)
+#define MACHINE "aarch64"
+#else
+#define MACHINE "other"
+#endif
+
 int main(void) {
-  printf("{");
-  sep = "";
+  printf("{\n  \"machine\": \"%s\"", MACHINE);
+  sep = ",";
   open_section("constants");
   V(AF_UNSPEC);
   V(AF_UNIX);
