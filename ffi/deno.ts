@@ -52,7 +52,8 @@ export const backend: Backend = {
   },
   cstring: (p) => p === null ? null : Deno.UnsafePointerView.getCString(native(p)!),
   // UnsafePointer.value gives a BigInt (measured: also below 2^53); user-space addresses fit a number
-  addressOf: (buf) => buf.byteLength === 0 ? 0 : Number(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buf as Uint8Array<ArrayBuffer>))),
+  addressOf: (buf) =>
+    buf.byteLength === 0 ? 0 : Number(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buf as Uint8Array<ArrayBuffer>))),
   poke(address, data) {
     if (data.length === 0) return;
     const at = Deno.UnsafePointer.create(address)!;

@@ -26,7 +26,7 @@ import { ANCBUF_MAX, type AncItem, cmsgLen, cmsgSpace } from "./msghdr.ts";
 import { OSError } from "./os_error.ts";
 import { C, E, L } from "./platform/mod.ts";
 import type { Socket } from "./socket.ts";
-import { type Data } from "./stream.ts";
+import type { Data } from "./stream.ts";
 
 export type { AncItem } from "./msghdr.ts";
 

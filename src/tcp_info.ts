@@ -9,6 +9,8 @@ import { surplus } from "./args.ts";
 import { OSError } from "./os_error.ts";
 import { C, E, L } from "./platform/mod.ts";
 import type { TcpInfoField } from "./platform/types.ts";
+
+export type { TcpInfoField } from "./platform/types.ts";
 import type { Socket } from "./socket.ts";
 
 const U8 = new Set<string>([
