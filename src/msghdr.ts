@@ -164,35 +164,20 @@ export function decodeControl(ctl: Uint8Array, len: number): AncItem[] {
 }
 
 /**
- * The buffers of a `sendmsg`: each as bytes (strings UTF-8 encoded), at most
- * {@linkcode IOV_MAX} of them and 1 GiB in all.
+ * The buffers of a `sendmsg` (`writable` false: each as bytes, strings UTF-8
+ * encoded) or a `recvmsg_into` (`writable`: views of the caller's memory, no
+ * copy): at most {@linkcode IOV_MAX} of them and 1 GiB in all.
  */
-export function sendBuffers(buffers: unknown, name: string): Uint8Array[] {
+export function ioBuffers(buffers: unknown, name: string, writable: boolean): Uint8Array[] {
   if (typeof buffers !== "object" || buffers === null || !(Symbol.iterator in buffers) || ArrayBuffer.isView(buffers)) {
-    throw new TypeError(`${name} must be an iterable of byte buffers, got ${typeName(buffers)}`);
+    const what = writable ? "writable buffers" : "byte buffers";
+    throw new TypeError(`${name} must be an iterable of ${what}, got ${typeName(buffers)}`);
   }
   const out: Uint8Array[] = [];
   let total = 0;
   for (const b of buffers as Iterable<unknown>) {
     if (out.length === IOV_MAX) throw new RangeError(`${name}: more than ${IOV_MAX} buffers`);
-    const bytes = bytesOf(b, `${name}[${out.length}]`);
-    total += bytes.byteLength;
-    if (total > MAX_IO) throw new RangeError(`${name}: more than ${MAX_IO} bytes in all`);
-    out.push(bytes);
-  }
-  return out;
-}
-
-/** The buffers of a `recvmsg_into`: writable views (no copy), at most {@linkcode IOV_MAX}, 1 GiB in all. */
-export function recvBuffers(buffers: unknown, name: string): Uint8Array[] {
-  if (typeof buffers !== "object" || buffers === null || !(Symbol.iterator in buffers) || ArrayBuffer.isView(buffers)) {
-    throw new TypeError(`${name} must be an iterable of writable buffers, got ${typeName(buffers)}`);
-  }
-  const out: Uint8Array[] = [];
-  let total = 0;
-  for (const b of buffers as Iterable<unknown>) {
-    if (out.length === IOV_MAX) throw new RangeError(`${name}: more than ${IOV_MAX} buffers`);
-    const view = bufferOf(b, `${name}[${out.length}]`);
+    const view = writable ? bufferOf(b, `${name}[${out.length}]`) : bytesOf(b, `${name}[${out.length}]`);
     total += view.byteLength;
     if (total > MAX_IO) throw new RangeError(`${name}: more than ${MAX_IO} bytes in all`);
     out.push(view);
@@ -208,7 +193,7 @@ export const RECV_CLOEXEC: number = C.MSG_CMSG_CLOEXEC;
  * of the `SCM_RIGHTS` items close-on-exec with `fcntl(2)`, as this module
  * does for every descriptor it creates.
  */
-export function cloexecRights(items: readonly AncItem[]): void {
+function cloexecRights(items: readonly AncItem[]): void {
   if (RECV_CLOEXEC !== 0) return;
   for (const [level, type, data] of items) {
     if (level !== C.SOL_SOCKET || type !== C.SCM_RIGHTS) continue;
@@ -217,4 +202,16 @@ export function cloexecRights(items: readonly AncItem[]): void {
       libc.fcntl(view.getInt32(off, true), C.F_SETFD, C.FD_CLOEXEC);
     }
   }
+}
+
+/**
+ * The control items the last `recvmsg` left in `ctl` (an `ancbufsize`-byte
+ * control buffer): decoded within `msg_controllen`, received descriptors
+ * made close-on-exec where the kernel could not do it.
+ */
+export function ancdata(ctl: Uint8Array, ancbufsize: number): AncItem[] {
+  if (ancbufsize === 0) return [];
+  const items = decodeControl(ctl, Math.min(msgControlLen(), ancbufsize));
+  cloexecRights(items);
+  return items;
 }

@@ -35,19 +35,16 @@ import {
 } from "./call.ts";
 import {
   ANCBUF_MAX,
+  ancdata,
   type AncItem,
   ancItems,
-  cloexecRights,
   controlBuffer,
-  decodeControl,
   encodeControl,
-  msgControlLen,
+  ioBuffers,
   msgFlags,
   msgNameLen,
   packMsg,
   RECV_CLOEXEC,
-  recvBuffers,
-  sendBuffers,
 } from "./msghdr.ts";
 import { OSError, raiseErrno } from "./os_error.ts";
 import { C, E, L, Q } from "./platform/mod.ts";
@@ -1166,7 +1163,7 @@ export class Socket extends Stream implements Pollable {
     address: Address | null = null,
   ): number {
     if (arguments.length > 4) surplus(arguments.length, 4, "Socket.sendmsg(buffers, ancdata, flags, address)");
-    const bufs = sendBuffers(buffers, "buffers");
+    const bufs = ioBuffers(buffers, "buffers", false);
     const [items, space] = ancItems(ancdata, "ancdata");
     if (flags !== 0) int(flags, "flags");
     const nameLen = address === null || address === undefined ? 0 : encodeAddress(this.#family, address, addrBuf);
@@ -1219,8 +1216,9 @@ export class Socket extends Stream implements Pollable {
     if (this._pending() > 0) return [this.#bufferedBytes(bufsize, flags), [], 0, null];
     const fd = this.#live();
     const buf = recvTarget(bufsize);
-    const r = this.#recvmsg(fd, [buf], ancbufsize, flags);
-    return [received(buf, bufsize, r), this.#ancdata(ancbufsize), this.#msgFlags(flags), this.#sender()];
+    const ctl = controlBuffer(ancbufsize);
+    const r = this.#recvmsg(fd, [buf], ctl, ancbufsize, flags);
+    return [received(buf, bufsize, r), ancdata(ctl, ancbufsize), this.#msgFlags(flags), this.#sender()];
   }
   /**
    * Receives a message into `buffers` (scattered in order) and its ancillary
@@ -1248,7 +1246,7 @@ export class Socket extends Stream implements Pollable {
     flags = 0,
   ): [number, AncItem[], number, Address | null] {
     if (arguments.length > 3) surplus(arguments.length, 3, "Socket.recvmsg_into(buffers, ancbufsize, flags)");
-    const bufs = recvBuffers(buffers, "buffers");
+    const bufs = ioBuffers(buffers, "buffers", true);
     int(ancbufsize, "ancbufsize", 0, ANCBUF_MAX);
     if (flags !== 0) int(flags, "flags");
     if (this._pending() > 0) {
@@ -1262,26 +1260,17 @@ export class Socket extends Stream implements Pollable {
       return [n, [], 0, null];
     }
     const fd = this.#live();
-    const r = this.#recvmsg(fd, bufs, ancbufsize, flags);
-    return [r, this.#ancdata(ancbufsize), this.#msgFlags(flags), this.#sender()];
+    const ctl = controlBuffer(ancbufsize);
+    const r = this.#recvmsg(fd, bufs, ctl, ancbufsize, flags);
+    return [r, ancdata(ctl, ancbufsize), this.#msgFlags(flags), this.#sender()];
   }
-  /** One `recvmsg(2)` into `bufs` with an `ancbufsize`-byte control buffer (left in {@linkcode Socket.#ctl}). */
-  #recvmsg(fd: number, bufs: Uint8Array[], ancbufsize: number, flags: number): number {
-    const ctl = this.#ctl = controlBuffer(ancbufsize);
+  /** One `recvmsg(2)` into `bufs` with the control buffer `ctl[0, ancbufsize)`. */
+  #recvmsg(fd: number, bufs: Uint8Array[], ctl: Uint8Array, ancbufsize: number, flags: number): number {
     packMsg(bufs, SOCKADDR_MAX, ctl, ancbufsize);
     const t = this.#timeout;
     const r = sockCall(fd, t, OP_RECVMSG, msgBuf, ancbufsize, flags | RECV_CLOEXEC, deadlineFor(t), true, SOCKADDR_MAX);
     if (r < 0) throw new OSError(-r);
     return r;
-  }
-  #ctl: Uint8Array = EMPTY;
-  /** The control items of the last {@linkcode Socket.#recvmsg}. */
-  #ancdata(ancbufsize: number): AncItem[] {
-    if (ancbufsize === 0) return [];
-    const items = decodeControl(this.#ctl, Math.min(msgControlLen(), ancbufsize));
-    this.#ctl = EMPTY;
-    cloexecRights(items);
-    return items;
   }
   /** `msg_flags` of the last {@linkcode Socket.#recvmsg}, without the MSG_CMSG_CLOEXEC it added (Linux echoes it). */
   #msgFlags(flags: number): number {
