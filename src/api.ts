@@ -10,6 +10,8 @@ export {
   inet_pton,
   type IPv4Address,
   type IPv6Address,
+  type NetlinkAddress,
+  type PacketAddress,
   sockaddr,
   type UnixAddress,
 } from "./address/mod.ts";
@@ -33,6 +35,7 @@ export { create_connection, create_server, type CreateServerOptions } from "./cr
 export * as errno from "./errno.ts";
 export { type AddrInfo, getaddrinfo } from "./getaddrinfo.ts";
 export { if_indextoname, if_nameindex, if_nametoindex } from "./interfaces.ts";
+export { netlink_dump, type NetlinkMessage, nlmsg, parse_nlmsgs, rtattr, rtattrs } from "./netlink.ts";
 export { OSError } from "./os_error.ts";
 export type { Pollable } from "./pollable.ts";
 export * as select from "./select.ts";

@@ -23,6 +23,10 @@ export const AF_INET: number = C.AF_INET;
 export const AF_INET6: number = C.AF_INET6;
 /** Unix domain (local) sockets; addresses are file paths. */
 export const AF_UNIX: number = C.AF_UNIX;
+/** Linux netlink sockets (the kernel's own messages); addresses are `[pid, groups]`. 0 elsewhere. */
+export const AF_NETLINK: number = C.AF_NETLINK;
+/** Linux packet sockets (link-layer frames); addresses are `[ifname, proto, pkttype, hatype, addr]`. 0 elsewhere. */
+export const AF_PACKET: number = C.AF_PACKET;
 
 // Socket types
 /** Stream socket (TCP for AF_INET/AF_INET6). */
@@ -237,3 +241,72 @@ export const EAI_SERVICE: number = -Math.abs(platform.eai.EAI_SERVICE);
 export const EAI_BADFLAGS: number = -Math.abs(platform.eai.EAI_BADFLAGS);
 /** getaddrinfo: out of memory. */
 export const EAI_MEMORY: number = -Math.abs(platform.eai.EAI_MEMORY);
+
+// Packet sockets (AF_PACKET; Linux; 0 elsewhere)
+/** `socket(AF_PACKET, type, htons(ETH_P_ALL))`: every protocol (pass it through `htons`). */
+export const ETH_P_ALL: number = C.ETH_P_ALL;
+/** Ethernet protocol number of IPv4. */
+export const ETH_P_IP: number = C.ETH_P_IP;
+/** Ethernet protocol number of IPv6. */
+export const ETH_P_IPV6: number = C.ETH_P_IPV6;
+/** A received packet's type (`pkttype`): addressed to this host. */
+export const PACKET_HOST: number = C.PACKET_HOST;
+/** A received packet's type: link-layer broadcast. */
+export const PACKET_BROADCAST: number = C.PACKET_BROADCAST;
+/** A received packet's type: link-layer multicast. */
+export const PACKET_MULTICAST: number = C.PACKET_MULTICAST;
+/** A received packet's type: to another host (seen in promiscuous mode). */
+export const PACKET_OTHERHOST: number = C.PACKET_OTHERHOST;
+/** A received packet's type: sent by this host (looped back to packet sockets). */
+export const PACKET_OUTGOING: number = C.PACKET_OUTGOING;
+/** ARP hardware type (`hatype`): Ethernet. */
+export const ARPHRD_ETHER: number = C.ARPHRD_ETHER;
+/** ARP hardware type: the loopback device. */
+export const ARPHRD_LOOPBACK: number = C.ARPHRD_LOOPBACK;
+
+// Netlink (AF_NETLINK; Linux; 0 elsewhere): the protocol and the message
+// numbers src/netlink.ts and examples/ip.ts use
+/** `socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)`: links, addresses, routes. */
+export const NETLINK_ROUTE: number = C.NETLINK_ROUTE;
+/** Netlink message type: nothing. */
+export const NLMSG_NOOP: number = C.NLMSG_NOOP;
+/** Netlink message type: an error (or with errno 0, an acknowledgement). */
+export const NLMSG_ERROR: number = C.NLMSG_ERROR;
+/** Netlink message type: the end of a multi-part reply (a dump). */
+export const NLMSG_DONE: number = C.NLMSG_DONE;
+/** Netlink flag: a request. */
+export const NLM_F_REQUEST: number = C.NLM_F_REQUEST;
+/** Netlink flag: one part of a multi-part reply; NLMSG_DONE ends it. */
+export const NLM_F_MULTI: number = C.NLM_F_MULTI;
+/** Netlink flag: asks for an acknowledgement. */
+export const NLM_F_ACK: number = C.NLM_F_ACK;
+/** Netlink flag: asks for every object (NLM_F_ROOT | NLM_F_MATCH). */
+export const NLM_F_DUMP: number = C.NLM_F_DUMP;
+/** Route netlink message: a link (interface); the reply to RTM_GETLINK. */
+export const RTM_NEWLINK: number = C.RTM_NEWLINK;
+/** Route netlink message: asks for links. */
+export const RTM_GETLINK: number = C.RTM_GETLINK;
+/** Route netlink message: an address; the reply to RTM_GETADDR. */
+export const RTM_NEWADDR: number = C.RTM_NEWADDR;
+/** Route netlink message: asks for addresses. */
+export const RTM_GETADDR: number = C.RTM_GETADDR;
+/** Route netlink multicast group (a `groups` bit): link changes. */
+export const RTMGRP_LINK: number = C.RTMGRP_LINK;
+/** Link attribute: the hardware address. */
+export const IFLA_ADDRESS: number = C.IFLA_ADDRESS;
+/** Link attribute: the interface name (NUL-terminated). */
+export const IFLA_IFNAME: number = C.IFLA_IFNAME;
+/** Link attribute: the MTU (u32). */
+export const IFLA_MTU: number = C.IFLA_MTU;
+/** Address attribute: the address (the peer's, on point-to-point links). */
+export const IFA_ADDRESS: number = C.IFA_ADDRESS;
+/** Address attribute: the local address. */
+export const IFA_LOCAL: number = C.IFA_LOCAL;
+/** Address attribute: the label (NUL-terminated). */
+export const IFA_LABEL: number = C.IFA_LABEL;
+/** Interface flag: up. */
+export const IFF_UP: number = C.IFF_UP;
+/** Interface flag: a loopback device. */
+export const IFF_LOOPBACK: number = C.IFF_LOOPBACK;
+/** Interface flag: resources allocated, carrier on. */
+export const IFF_RUNNING: number = C.IFF_RUNNING;

@@ -31,6 +31,11 @@
 #include <sys/uio.h>
 #ifdef __linux__
 #include <linux/errqueue.h>
+#include <net/if_arp.h>
+#include <linux/if_ether.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <netpacket/packet.h>
 #include <sys/epoll.h>
 #endif
 
@@ -221,6 +226,77 @@ int main(void) {
   V(SO_NOSIGPIPE);
 #else
   entry("SO_NOSIGPIPE", 0);
+#endif
+#ifdef __linux__
+  V(AF_NETLINK);
+  V(AF_PACKET);
+  V(NETLINK_ROUTE);
+  V(ETH_P_ALL);
+  V(ETH_P_IP);
+  V(ETH_P_IPV6);
+  V(PACKET_HOST);
+  V(PACKET_BROADCAST);
+  V(PACKET_MULTICAST);
+  V(PACKET_OTHERHOST);
+  V(PACKET_OUTGOING);
+  V(ARPHRD_ETHER);
+  V(ARPHRD_LOOPBACK);
+  V(NLMSG_NOOP);
+  V(NLMSG_ERROR);
+  V(NLMSG_DONE);
+  V(NLM_F_REQUEST);
+  V(NLM_F_MULTI);
+  V(NLM_F_ACK);
+  V(NLM_F_DUMP);
+  V(RTM_NEWLINK);
+  V(RTM_GETLINK);
+  V(RTM_NEWADDR);
+  V(RTM_GETADDR);
+  V(RTMGRP_LINK);
+  V(IFLA_ADDRESS);
+  V(IFLA_IFNAME);
+  V(IFLA_MTU);
+  V(IFA_ADDRESS);
+  V(IFA_LOCAL);
+  V(IFA_LABEL);
+  V(IFF_UP);
+  V(IFF_LOOPBACK);
+  V(IFF_RUNNING);
+#else
+  entry("AF_NETLINK", 0);
+  entry("AF_PACKET", 0);
+  entry("NETLINK_ROUTE", 0);
+  entry("ETH_P_ALL", 0);
+  entry("ETH_P_IP", 0);
+  entry("ETH_P_IPV6", 0);
+  entry("PACKET_HOST", 0);
+  entry("PACKET_BROADCAST", 0);
+  entry("PACKET_MULTICAST", 0);
+  entry("PACKET_OTHERHOST", 0);
+  entry("PACKET_OUTGOING", 0);
+  entry("ARPHRD_ETHER", 0);
+  entry("ARPHRD_LOOPBACK", 0);
+  entry("NLMSG_NOOP", 0);
+  entry("NLMSG_ERROR", 0);
+  entry("NLMSG_DONE", 0);
+  entry("NLM_F_REQUEST", 0);
+  entry("NLM_F_MULTI", 0);
+  entry("NLM_F_ACK", 0);
+  entry("NLM_F_DUMP", 0);
+  entry("RTM_NEWLINK", 0);
+  entry("RTM_GETLINK", 0);
+  entry("RTM_NEWADDR", 0);
+  entry("RTM_GETADDR", 0);
+  entry("RTMGRP_LINK", 0);
+  entry("IFLA_ADDRESS", 0);
+  entry("IFLA_IFNAME", 0);
+  entry("IFLA_MTU", 0);
+  entry("IFA_ADDRESS", 0);
+  entry("IFA_LOCAL", 0);
+  entry("IFA_LABEL", 0);
+  entry("IFF_UP", 0);
+  entry("IFF_LOOPBACK", 0);
+  entry("IFF_RUNNING", 0);
 #endif
   V(MSG_CTRUNC);
   V(MSG_EOR);
@@ -508,6 +584,66 @@ int main(void) {
   OFF(struct if_nameindex, if_index);
   OFF(struct if_nameindex, if_name);
   close_section();
+#ifdef __linux__
+  open_section("sockaddr_ll");
+  SIZE(struct sockaddr_ll);
+  OFF(struct sockaddr_ll, sll_family);
+  OFF(struct sockaddr_ll, sll_protocol);
+  OFF(struct sockaddr_ll, sll_ifindex);
+  OFF(struct sockaddr_ll, sll_hatype);
+  OFF(struct sockaddr_ll, sll_pkttype);
+  OFF(struct sockaddr_ll, sll_halen);
+  OFF(struct sockaddr_ll, sll_addr);
+  close_section();
+  open_section("sockaddr_nl");
+  SIZE(struct sockaddr_nl);
+  OFF(struct sockaddr_nl, nl_family);
+  OFF(struct sockaddr_nl, nl_pid);
+  OFF(struct sockaddr_nl, nl_groups);
+  close_section();
+  open_section("nlmsghdr");
+  SIZE(struct nlmsghdr);
+  OFF(struct nlmsghdr, nlmsg_len);
+  OFF(struct nlmsghdr, nlmsg_type);
+  OFF(struct nlmsghdr, nlmsg_flags);
+  OFF(struct nlmsghdr, nlmsg_seq);
+  OFF(struct nlmsghdr, nlmsg_pid);
+  close_section();
+  open_section("nlmsgerr");
+  SIZE(struct nlmsgerr);
+  OFF(struct nlmsgerr, error);
+  OFF(struct nlmsgerr, msg);
+  close_section();
+  open_section("ifinfomsg");
+  SIZE(struct ifinfomsg);
+  OFF(struct ifinfomsg, ifi_family);
+  OFF(struct ifinfomsg, ifi_type);
+  OFF(struct ifinfomsg, ifi_index);
+  OFF(struct ifinfomsg, ifi_flags);
+  OFF(struct ifinfomsg, ifi_change);
+  close_section();
+  open_section("ifaddrmsg");
+  SIZE(struct ifaddrmsg);
+  OFF(struct ifaddrmsg, ifa_family);
+  OFF(struct ifaddrmsg, ifa_prefixlen);
+  OFF(struct ifaddrmsg, ifa_flags);
+  OFF(struct ifaddrmsg, ifa_scope);
+  OFF(struct ifaddrmsg, ifa_index);
+  close_section();
+  open_section("rtattr");
+  SIZE(struct rtattr);
+  OFF(struct rtattr, rta_len);
+  OFF(struct rtattr, rta_type);
+  close_section();
+#else
+  null_entry("sockaddr_ll");
+  null_entry("sockaddr_nl");
+  null_entry("nlmsghdr");
+  null_entry("nlmsgerr");
+  null_entry("ifinfomsg");
+  null_entry("ifaddrmsg");
+  null_entry("rtattr");
+#endif
 #ifdef __linux__
   open_section("ucred");
   SIZE(struct ucred);

@@ -1,23 +1,29 @@
 /**
  * Socket addresses: tuples ↔ C `struct sockaddr_*` bytes through one codec
- * per family (`inet.ts`, `inet6.ts`, `unix.ts`), built from the running
- * platform's layout table; raw sockaddrs for any other family; and the text
+ * per family (`inet.ts`, `inet6.ts`, `unix.ts`, and on Linux `packet.ts` and
+ * `netlink.ts`), built from the running platform's layout table; raw
+ * sockaddrs for any other family; and the text
  * forms of IPv4/IPv6 addresses (`inet_pton`/`inet_ntop`).
  *
  * @module
  */
 import { surplus, typeName } from "../args.ts";
+import { if_indextoname, if_nametoindex } from "../interfaces.ts";
 import { C, L, Q } from "../platform/mod.ts";
 import type { AddressCodec } from "./codec.ts";
 import { header } from "./header.ts";
 import { inetCodec, type IPv4Address } from "./inet.ts";
 import { inet6Codec, type IPv6Address } from "./inet6.ts";
 import { formatIPv6, parseIPv4, parseIPv6 } from "./ip_text.ts";
+import { type NetlinkAddress, netlinkCodec } from "./netlink.ts";
+import { type PacketAddress, packetCodec } from "./packet.ts";
 import { type UnixAddress, unixCodec } from "./unix.ts";
 
 export type { AddressCodec } from "./codec.ts";
 export type { IPv4Address } from "./inet.ts";
 export type { IPv6Address } from "./inet6.ts";
+export type { NetlinkAddress } from "./netlink.ts";
+export type { PacketAddress } from "./packet.ts";
 export type { UnixAddress } from "./unix.ts";
 
 /**
@@ -25,12 +31,13 @@ export type { UnixAddress } from "./unix.ts";
  * path, or a raw `struct sockaddr` in a `Uint8Array` (the MicroPython Unix
  * port's opaque form).
  */
-export type Address = IPv4Address | IPv6Address | UnixAddress | Uint8Array;
+export type Address = IPv4Address | IPv6Address | UnixAddress | PacketAddress | NetlinkAddress | Uint8Array;
 
 /** Largest sockaddr this module handles (`sizeof(struct sockaddr_storage)`). */
 export const SOCKADDR_MAX: number = L.sockaddr_storage.size;
 
 const AF_INET = C.AF_INET, AF_INET6 = C.AF_INET6, AF_UNIX = C.AF_UNIX;
+const AF_PACKET = C.AF_PACKET, AF_NETLINK = C.AF_NETLINK;
 const encoder = new TextEncoder();
 const h = header(L);
 
@@ -40,6 +47,22 @@ const codecs = new Map<number, AddressCodec>(
     c,
   ) => [c.family, c]),
 );
+if (L.sockaddr_ll !== null) {
+  codecs.set(
+    AF_PACKET,
+    packetCodec(AF_PACKET, L, {
+      index: if_nametoindex,
+      name(index) {
+        try {
+          return if_indextoname(index);
+        } catch {
+          return null; // gone since the packet arrived
+        }
+      },
+    }),
+  );
+}
+if (L.sockaddr_nl !== null) codecs.set(AF_NETLINK, netlinkCodec(AF_NETLINK, L));
 
 /** Encodes `s` as a NUL-terminated UTF-8 C string; refuses embedded NULs. */
 export function cstr(s: string, what: string): Uint8Array {
@@ -55,6 +78,8 @@ export function familyOf(buf: Uint8Array): number {
 }
 
 const AF_NAME: Record<number, string> = { [AF_INET]: "AF_INET", [AF_INET6]: "AF_INET6", [AF_UNIX]: "AF_UNIX" };
+if (AF_PACKET) AF_NAME[AF_PACKET] = "AF_PACKET";
+if (AF_NETLINK) AF_NAME[AF_NETLINK] = "AF_NETLINK";
 
 /** `"AF_INET"` etc., or the number as text. */
 export function familyName(af: number): string {
@@ -100,7 +125,7 @@ function encodeNew(family: number, address: unknown, out: Uint8Array, what: stri
   if (codec === undefined) {
     throw new TypeError(`${what}: pass a raw sockaddr Uint8Array for family ${familyName(family)}`);
   }
-  if (family !== AF_UNIX && !Array.isArray(address)) {
+  if ((family === AF_INET || family === AF_INET6) && !Array.isArray(address)) {
     // Python's getaddrinfo(...)[0][-1] is undefined in JavaScript
     const hint = address === undefined
       ? " (for a getaddrinfo() entry's address use ai[4] or ai.at(-1): ai[-1] is undefined in JavaScript)"
@@ -133,7 +158,9 @@ function encodeRaw(family: number, raw: Uint8Array, out: Uint8Array, what: strin
 /**
  * Decodes `len` bytes of a `struct sockaddr` into an address: `[host, port]`
  * for AF_INET, `[host, port, flowinfo, scope_id]` for AF_INET6, a string for
- * AF_UNIX, and a copy of the raw bytes for any other family (or a short one).
+ * AF_UNIX, `[ifname, proto, pkttype, hatype, addr]` for AF_PACKET, `[pid,
+ * groups]` for AF_NETLINK, and a copy of the raw bytes for any other family
+ * (or a short one).
  */
 export function decodeAddress(buf: Uint8Array, len: number): Address {
   if (len < h.size) return ""; // an unnamed AF_UNIX socket's address

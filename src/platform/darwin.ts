@@ -102,6 +102,40 @@ export const darwin: PlatformTable = {
     INET_ADDRSTRLEN: 16,
     INET6_ADDRSTRLEN: 46,
     SO_NOSIGPIPE: 0x1022,
+    AF_NETLINK: 0, // not on macOS
+    AF_PACKET: 0, // not on macOS
+    NETLINK_ROUTE: 0, // not on macOS
+    ETH_P_ALL: 0, // not on macOS
+    ETH_P_IP: 0, // not on macOS
+    ETH_P_IPV6: 0, // not on macOS
+    PACKET_HOST: 0, // not on macOS
+    PACKET_BROADCAST: 0, // not on macOS
+    PACKET_MULTICAST: 0, // not on macOS
+    PACKET_OTHERHOST: 0, // not on macOS
+    PACKET_OUTGOING: 0, // not on macOS
+    ARPHRD_ETHER: 0, // not on macOS
+    ARPHRD_LOOPBACK: 0, // not on macOS
+    NLMSG_NOOP: 0, // not on macOS
+    NLMSG_ERROR: 0, // not on macOS
+    NLMSG_DONE: 0, // not on macOS
+    NLM_F_REQUEST: 0, // not on macOS
+    NLM_F_MULTI: 0, // not on macOS
+    NLM_F_ACK: 0, // not on macOS
+    NLM_F_DUMP: 0, // not on macOS
+    RTM_NEWLINK: 0, // not on macOS
+    RTM_GETLINK: 0, // not on macOS
+    RTM_NEWADDR: 0, // not on macOS
+    RTM_GETADDR: 0, // not on macOS
+    RTMGRP_LINK: 0, // not on macOS
+    IFLA_ADDRESS: 0, // not on macOS
+    IFLA_IFNAME: 0, // not on macOS
+    IFLA_MTU: 0, // not on macOS
+    IFA_ADDRESS: 0, // not on macOS
+    IFA_LOCAL: 0, // not on macOS
+    IFA_LABEL: 0, // not on macOS
+    IFF_UP: 0, // not on macOS
+    IFF_LOOPBACK: 0, // not on macOS
+    IFF_RUNNING: 0, // not on macOS
     MSG_CTRUNC: 0x20,
     MSG_EOR: 0x8,
     MSG_ERRQUEUE: 0, // not on macOS
@@ -266,6 +300,13 @@ export const darwin: PlatformTable = {
     in_pktinfo: { size: 12, ipi_ifindex: 0, ipi_spec_dst: 4, ipi_addr: 8 },
     in6_pktinfo: { size: 20, ipi6_addr: 0, ipi6_ifindex: 16 },
     if_nameindex: { size: 16, if_index: 0, if_name: 8 },
+    sockaddr_ll: null, // no AF_PACKET: BPF devices instead
+    sockaddr_nl: null, // no netlink: PF_ROUTE sockets instead
+    nlmsghdr: null,
+    nlmsgerr: null,
+    ifinfomsg: null,
+    ifaddrmsg: null,
+    rtattr: null,
     ucred: null, // LOCAL_PEERCRED gives a struct xucred instead
     sock_extended_err: null,
     tcp_info: null, // TCP_CONNECTION_INFO gives a struct tcp_connection_info instead

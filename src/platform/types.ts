@@ -101,6 +101,40 @@ export type ConstantName =
   | "INET_ADDRSTRLEN"
   | "INET6_ADDRSTRLEN"
   | "SO_NOSIGPIPE"
+  | "AF_NETLINK"
+  | "AF_PACKET"
+  | "NETLINK_ROUTE"
+  | "ETH_P_ALL"
+  | "ETH_P_IP"
+  | "ETH_P_IPV6"
+  | "PACKET_HOST"
+  | "PACKET_BROADCAST"
+  | "PACKET_MULTICAST"
+  | "PACKET_OTHERHOST"
+  | "PACKET_OUTGOING"
+  | "ARPHRD_ETHER"
+  | "ARPHRD_LOOPBACK"
+  | "NLMSG_NOOP"
+  | "NLMSG_ERROR"
+  | "NLMSG_DONE"
+  | "NLM_F_REQUEST"
+  | "NLM_F_MULTI"
+  | "NLM_F_ACK"
+  | "NLM_F_DUMP"
+  | "RTM_NEWLINK"
+  | "RTM_GETLINK"
+  | "RTM_NEWADDR"
+  | "RTM_GETADDR"
+  | "RTMGRP_LINK"
+  | "IFLA_ADDRESS"
+  | "IFLA_IFNAME"
+  | "IFLA_MTU"
+  | "IFA_ADDRESS"
+  | "IFA_LOCAL"
+  | "IFA_LABEL"
+  | "IFF_UP"
+  | "IFF_LOOPBACK"
+  | "IFF_RUNNING"
   | "MSG_CTRUNC"
   | "MSG_EOR"
   | "MSG_ERRQUEUE"
@@ -276,6 +310,50 @@ export interface Layouts {
   in_pktinfo: { size: number; ipi_ifindex: number; ipi_spec_dst: number; ipi_addr: number };
   in6_pktinfo: { size: number; ipi6_addr: number; ipi6_ifindex: number };
   if_nameindex: { size: number; if_index: number; if_name: number };
+  /** Linux's `struct sockaddr_ll` (AF_PACKET); `null` elsewhere. */
+  sockaddr_ll: {
+    size: number;
+    sll_family: number;
+    sll_protocol: number;
+    sll_ifindex: number;
+    sll_hatype: number;
+    sll_pkttype: number;
+    sll_halen: number;
+    sll_addr: number;
+  } | null;
+  /** Linux's `struct sockaddr_nl` (AF_NETLINK); `null` elsewhere. */
+  sockaddr_nl: { size: number; nl_family: number; nl_pid: number; nl_groups: number } | null;
+  /** Linux's `struct nlmsghdr`, the header of every netlink message; `null` elsewhere. */
+  nlmsghdr: {
+    size: number;
+    nlmsg_len: number;
+    nlmsg_type: number;
+    nlmsg_flags: number;
+    nlmsg_seq: number;
+    nlmsg_pid: number;
+  } | null;
+  /** Linux's `struct nlmsgerr` (an NLMSG_ERROR message's payload); `null` elsewhere. */
+  nlmsgerr: { size: number; error: number; msg: number } | null;
+  /** Linux's `struct ifinfomsg` (RTM_*LINK); `null` elsewhere. */
+  ifinfomsg: {
+    size: number;
+    ifi_family: number;
+    ifi_type: number;
+    ifi_index: number;
+    ifi_flags: number;
+    ifi_change: number;
+  } | null;
+  /** Linux's `struct ifaddrmsg` (RTM_*ADDR); `null` elsewhere. */
+  ifaddrmsg: {
+    size: number;
+    ifa_family: number;
+    ifa_prefixlen: number;
+    ifa_flags: number;
+    ifa_scope: number;
+    ifa_index: number;
+  } | null;
+  /** Linux's `struct rtattr` (route netlink attributes); `null` elsewhere. */
+  rtattr: { size: number; rta_len: number; rta_type: number } | null;
   /** Linux's `struct ucred` (SCM_CREDENTIALS, SO_PEERCRED); `null` elsewhere. */
   ucred: { size: number; pid: number; uid: number; gid: number } | null;
   /** Linux's `struct sock_extended_err` (IP_RECVERR); `null` elsewhere. */
