@@ -37,6 +37,12 @@ export const EWOULDBLOCK: number = E.EAGAIN;
 export const ENOMEM: number = E.ENOMEM;
 /** Permission denied. */
 export const EACCES: number = E.EACCES;
+/** No such device: an unknown interface name (`if_nametoindex`, `SO_BINDTODEVICE`, AF_PACKET addresses). */
+export const ENODEV: number = E.ENODEV;
+/** No such device or address: an unknown interface index (`if_indextoname`). */
+export const ENXIO: number = E.ENXIO;
+/** Bad message: a netlink reply that is cut short or malformed (`parse_nlmsgs`, `rtattrs`). */
+export const EBADMSG: number = E.EBADMSG;
 /** Bad address. */
 export const EFAULT: number = E.EFAULT;
 /** File exists. */

@@ -11,8 +11,8 @@ import { C, E, L } from "../src/platform/mod.ts";
 function wrongCalls(s: usocket.Socket): void {
   // @ts-expect-error a port passed as a string
   s.connect(["127.0.0.1", "80"]);
-  // @ts-expect-error a host passed as a number
-  s.bind([127, 80]);
+  // @ts-expect-error a host passed as a number (in an IPv6 tuple: [number, number] is a netlink [pid, groups])
+  s.bind([127, 80, 0, 0]);
   // @ts-expect-error recv's bufsize is a number
   s.recv("1024");
   // @ts-expect-error readinto needs a buffer
