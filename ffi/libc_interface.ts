@@ -29,6 +29,12 @@ type Wrapped =
 export interface Libc extends Omit<Raw, Wrapped> {
   /** `accept4(2)`: Linux only; `undefined` elsewhere. */
   readonly accept4?: Bound<typeof linuxSymbols>["accept4"];
+  /** `sendfile(2)`: Linux only; `undefined` elsewhere (the caller falls back to `pread` + `send`). */
+  readonly sendfile?: Bound<typeof linuxSymbols>["sendfile"];
+  /** `pthread_sigmask(3)`: Linux only here (it guards sendfile). */
+  readonly pthread_sigmask?: Bound<typeof linuxSymbols>["pthread_sigmask"];
+  /** `sigtimedwait(2)`: Linux only. */
+  readonly sigtimedwait?: Bound<typeof linuxSymbols>["sigtimedwait"];
   /** The calling thread's `errno`. Read it right after the failing call. */
   errno(): number;
   /** `freeaddrinfo(3)` on an address read from getaddrinfo's `res`. */

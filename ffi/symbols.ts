@@ -86,6 +86,13 @@ export const symbols = {
   if_nameindex: { parameters: [], result: "pointer" },
   // void if_freenameindex(struct if_nameindex *ptr);
   if_freenameindex: { parameters: ["pointer"], result: "void" },
+  // int open(const char *pathname, int flags, ... /* mode_t mode */);
+  // Variadic in C; called with a mode argument (ignored without O_CREAT),
+  // which the Linux x86_64 and aarch64 ABIs pass exactly like a fixed one.
+  open: { parameters: ["buffer", "i32", "i32"], result: "i32" },
+  // ssize_t pread(int fd, void *buf, size_t count, off_t offset);
+  // (off_t is 64-bit on every supported ABI: a BigInt stays on Deno's fast path)
+  pread: { parameters: ["i32", "buffer", "u32", "i64"], result: "i32" },
   // char *strerror(int errnum);
   strerror: { parameters: ["i32"], result: "pointer" },
   // int clock_gettime(clockid_t clockid, struct timespec *tp);
@@ -97,6 +104,13 @@ export const symbols = {
 export const linuxSymbols = {
   // int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
   accept4: { parameters: ["i32", "buffer", "buffer", "i32"], result: "i32" },
+  // ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count);
+  sendfile: { parameters: ["i32", "i32", "buffer", "u32"], result: "i32" },
+  // int pthread_sigmask(int how, const sigset_t *set, sigset_t *oldset);
+  // (sendfile(2) has no MSG_NOSIGNAL: SIGPIPE is blocked around it)
+  pthread_sigmask: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  // int sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *timeout);
+  sigtimedwait: { parameters: ["buffer", "buffer", "buffer"], result: "i32" },
   // int *__errno_location(void);
   __errno_location: { parameters: [], result: "pointer" },
 } as const satisfies SymbolTable;

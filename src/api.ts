@@ -43,4 +43,5 @@ export { type Data, fromfd, type OptionValue, Socket, socket, socketpair } from 
 export { ip_mreq, ipv6_mreq, linger, parse_linger } from "./sockopt.ts";
 export * as ssl from "./ssl/mod.ts";
 export { Stream } from "./stream.ts";
+export { listen_fds, listen_fds_with_names, notify, SD_LISTEN_FDS_START } from "./systemd.ts";
 export { tcp_info, type TcpInfo, type TcpInfoField, type TcpInfoU64Field } from "./tcp_info.ts";

@@ -51,6 +51,13 @@ export const OP_SENDMSG = 5;
  * `msg_controllen` to its `len` (the kernel overwrites both).
  */
 export const OP_RECVMSG = 6;
+/**
+ * `sendfile(2)` (Linux) from the descriptor in {@linkcode fileFd}, at the
+ * offset in {@linkcode fileOffset}, which the kernel advances. It takes no
+ * flags: where a step must not wait (MSG_DONTWAIT: a timed operation's later
+ * steps) the descriptor is O_NONBLOCK for that one call.
+ */
+export const OP_SENDFILE = 7;
 
 // The address scratch of the syscalls above, shared by all sockets of this
 // thread: every call is synchronous and none re-enters another.
@@ -63,6 +70,10 @@ const addrLenBytes = new Uint8Array(addrLen.buffer);
 export const msgBuf: Uint8Array = new Uint8Array(L.msghdr.size);
 const msgView = new DataView(msgBuf.buffer);
 const M = L.msghdr;
+/** The file descriptor {@linkcode OP_SENDFILE} reads. */
+export const fileFd: Int32Array = new Int32Array(1);
+/** The `off_t` {@linkcode OP_SENDFILE} reads from and the kernel advances; pass its bytes as the op's buffer. */
+export const fileOffset: BigInt64Array = new BigInt64Array(1);
 
 /** Timeouts from this long (seconds) let the kernel wait out an operation's first syscall; shorter ones poll. */
 export const ARM_MIN = 0.1;
@@ -86,6 +97,11 @@ export function deadlineFor(timeout: number): number {
   return timeout > 0 ? now() + timeout * 1000 : -1;
 }
 
+/** Whether `op` waits for POLLOUT (else POLLIN). */
+function sends(op: number): boolean {
+  return op === OP_SEND || op === OP_SENDTO || op === OP_SENDMSG || op === OP_SENDFILE;
+}
+
 /** One raw syscall for `op`. Returns its result; errno is left for the caller to read at once. */
 function sys(op: number, fd: number, buf: Uint8Array, len: number, flags: number, addrLength: number): number {
   switch (op) {
@@ -106,12 +122,46 @@ function sys(op: number, fd: number, buf: Uint8Array, len: number, flags: number
       msgView.setUint32(M.msg_controllen, len, true); // a size_t on Linux: its high half stays 0
       msgView.setInt32(M.msg_flags, 0, true);
       return libc.recvmsg(fd, buf, flags);
+    case OP_SENDFILE:
+      return sendfileCall(fd, buf, len, (flags & MSG_DONTWAIT) !== 0);
     default:
       addrLen[0] = SOCKADDR_MAX;
       return libc.accept4
         ? libc.accept4(fd, addrBuf, addrLenBytes, C.SOCK_CLOEXEC)
         : libc.accept(fd, addrBuf, addrLenBytes);
   }
+}
+
+// sendfile(2) takes no MSG_NOSIGNAL: to a dead peer it raises SIGPIPE, which
+// would end the process where the signal's action is the default. SIGPIPE is
+// blocked around the call, and one the call raised is taken off the queue.
+const SIGSET = 128; // glibc's sigset_t; the kernel reads the first 8 bytes
+const pipeSet = new Uint8Array(SIGSET), oldSet = new Uint8Array(SIGSET), sigInfo = new Uint8Array(128);
+pipeSet[(C.SIGPIPE - 1) >> 3] = 1 << ((C.SIGPIPE - 1) & 7);
+const noWait = new Uint8Array(L.timespec.size); // a zero timeout
+/** errno of the last {@linkcode OP_SENDFILE}, read before the calls that restore the signal mask. */
+let fileErrno = 0;
+
+/**
+ * One `sendfile(2)`: SIGPIPE blocked for it; with `dontwait` the descriptor is
+ * O_NONBLOCK for the call (it was blocking: a timed socket's always is).
+ */
+function sendfileCall(fd: number, offset: Uint8Array, len: number, dontwait: boolean): number {
+  libc.pthread_sigmask!(C.SIG_BLOCK, pipeSet, oldSet);
+  const fl = dontwait ? libc.fcntl(fd, C.F_GETFL, 0) : -1;
+  const toggle = fl >= 0 && (fl & C.O_NONBLOCK) === 0 && libc.fcntl(fd, C.F_SETFL, fl | C.O_NONBLOCK) === 0;
+  const r = libc.sendfile!(fd, fileFd[0], offset, len);
+  fileErrno = r < 0 ? libc.errno() : 0;
+  if (toggle) libc.fcntl(fd, C.F_SETFL, fl);
+  const wasBlocked = (oldSet[(C.SIGPIPE - 1) >> 3] & pipeSet[(C.SIGPIPE - 1) >> 3]) !== 0;
+  if (fileErrno === E.EPIPE && !wasBlocked) libc.sigtimedwait!(pipeSet, sigInfo, noWait);
+  libc.pthread_sigmask!(C.SIG_SETMASK, oldSet, null);
+  return r;
+}
+
+/** errno of the syscall `sys` just made for `op`. */
+function errnoOf(op: number): number {
+  return op === OP_SENDFILE ? fileErrno : libc.errno();
 }
 
 /**
@@ -148,13 +198,13 @@ export function sockCall(
   for (;;) {
     const r = sys(op, fd, buf, len, flags, addrLength);
     if (r >= 0) return r;
-    const e = libc.errno();
+    const e = errnoOf(op);
     if (e === EINTR) continue;
     if (e !== EAGAIN) throw new OSError(e);
     if (timeout === 0 || dontwait) return -EAGAIN;
     // blocking, yet EAGAIN: the descriptor carries a timeout (or O_NONBLOCK)
     // this object did not set — through fromfd/detach or a raw setsockopt. Keep waiting.
-    waitFd(fd, op === OP_SEND || op === OP_SENDTO || op === OP_SENDMSG ? POLLOUT : POLLIN, -1);
+    waitFd(fd, sends(op) ? POLLOUT : POLLIN, -1);
   }
 }
 
@@ -181,13 +231,13 @@ function callTimed(
   if (first && timeout >= ARM_MIN) {
     const r = sys(op, fd, buf, len, flags, addrLength);
     if (r >= 0) return r;
-    const e = libc.errno();
+    const e = errnoOf(op);
     // EAGAIN: the kernel's timeout, armed short of the deadline, ran out:
     // poll(2) waits out the rest
     if (e === EAGAIN && now() >= deadline) return -ETIMEDOUT;
     if (e !== EAGAIN && e !== EINTR) throw new OSError(e);
   }
-  const events = op === OP_SEND || op === OP_SENDTO || op === OP_SENDMSG ? POLLOUT : POLLIN;
+  const events = sends(op) ? POLLOUT : POLLIN;
   // accept(2) takes no MSG_DONTWAIT: wait for readiness first instead
   const dontwait = op === OP_ACCEPT ? 0 : MSG_DONTWAIT;
   if (op === OP_ACCEPT) {
@@ -197,7 +247,7 @@ function callTimed(
   for (;;) {
     const r = sys(op, fd, buf, len, flags | dontwait, addrLength);
     if (r >= 0) return r;
-    const e = libc.errno();
+    const e = errnoOf(op);
     if (e === EINTR) continue;
     if (e !== EAGAIN) throw new OSError(e);
     const w = waitFd(fd, events, deadline);

@@ -21,6 +21,7 @@
 #include <netinet/tcp.h>
 #endif
 #include <poll.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -219,6 +220,10 @@ int main(void) {
   entry("F_DUPFD_CLOEXEC", 0);
 #endif
   V(O_NONBLOCK);
+  V(O_CLOEXEC);
+  V(SIG_BLOCK);
+  V(SIG_SETMASK);
+  V(SIGPIPE);
   V(CLOCK_MONOTONIC);
   V(INET_ADDRSTRLEN);
   V(INET6_ADDRSTRLEN);

@@ -28,6 +28,7 @@ if (!only || only === "deno") {
     "--allow-ffi",
     "--allow-read",
     "--allow-net=127.0.0.1",
+    "--allow-env=LISTEN_PID,LISTEN_FDS,LISTEN_FDNAMES,NOTIFY_SOCKET", // systemd.ts's examples
     "mod.ts",
     "src/",
     "ffi/",

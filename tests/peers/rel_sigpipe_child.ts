@@ -81,6 +81,16 @@ const cases: [string, () => usocket.Socket, (s: usocket.Socket) => unknown][] = 
     b.close();
     return a;
   }, (s) => s.send("x")],
+  ["sendfile after own SHUT_WR", shutWr, (s) => s.sendfile(new URL(import.meta.url).pathname)],
+  ["sendfile to a closed TCP peer", deadTcp, (s) => {
+    for (let i = 0; i < 100; i++) s.sendfile(new URL(import.meta.url).pathname);
+  }],
+  ["sendfile to a closed AF_UNIX peer (timeout set)", () => {
+    const [a, b] = usocket.socketpair();
+    b.close();
+    a.settimeout(5);
+    return a;
+  }, (s) => s.sendfile(new URL(import.meta.url).pathname)],
   ["sendall to a closed AF_UNIX peer (non-blocking)", () => {
     const [a, b] = usocket.socketpair();
     b.close();
