@@ -98,6 +98,7 @@ function adopt(fd: number): Socket | null {
  * ```
  */
 export function listen_fds(unset_environment = true): Socket[] {
+  if (arguments.length > 1) surplus(arguments.length, 1, "listen_fds(unset_environment)");
   return listen_fds_with_names(unset_environment).map(([, s]) => s);
 }
 

@@ -15,7 +15,7 @@ import * as usocket from "../mod.ts";
 import { netlinkCodec } from "../src/address/netlink.ts";
 import { packetCodec } from "../src/address/packet.ts";
 import { linux as linuxTable } from "../src/platform/linux.ts";
-import { assertOSError, execPath, isBun, text, utf8 } from "./helpers.ts";
+import { assertOSError, assertSurplusRefused, execPath, isBun, type SurplusCase, text, utf8 } from "./helpers.ts";
 
 const linux = process.platform === "linux";
 const here = (p: string) => new URL(p, import.meta.url).pathname;
@@ -337,4 +337,28 @@ test("uping without CAP_NET_RAW falls back to a ping socket (in a namespace whos
   ], 60000);
   assert.equal(denied.status, 1, `${denied.stdout}\n${denied.stderr}`);
   assert.match(denied.stderr, /EACCES/);
+});
+
+test("a surplus argument is a TypeError naming the function, before any syscall — the low-level functions", () => {
+  const [a, b] = usocket.socketpair();
+  const fn = (f: unknown) => f as (...args: unknown[]) => unknown;
+  const table: SurplusCase[] = [
+    ["nlmsg(type, flags, seq, payload)", [1, 0, 0, new Uint8Array(0)], fn(usocket.nlmsg), null],
+    ["rtattr(type, data)", [1, new Uint8Array(0)], fn(usocket.rtattr), null],
+    ["parse_nlmsgs(buf, length)", [new Uint8Array(0), 0], fn(usocket.parse_nlmsgs), null],
+    ["rtattrs(payload, offset)", [new Uint8Array(0), 0], fn(usocket.rtattrs), null],
+    ["netlink_dump(sock, type, payload)", [a, 1, new Uint8Array(0)], fn(usocket.netlink_dump), null],
+    ["listen_fds(unset_environment)", [false], fn(usocket.listen_fds), null],
+    ["listen_fds_with_names(unset_environment)", [false], fn(usocket.listen_fds_with_names), null],
+    ["notify(state, unset_environment)", ["READY=1", false], fn(usocket.notify), null],
+    ["Socket.sendfile(file, offset, count)", ["/dev/null", 0, 0], fn(a.sendfile), a],
+  ];
+  try {
+    assertSurplusRefused(table);
+    b.setblocking(false);
+    assertOSError(() => b.recv(1), usocket.errno.EAGAIN, "nothing was sent");
+  } finally {
+    a.close();
+    b.close();
+  }
 });
