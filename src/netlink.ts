@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { int, surplus, typeName } from "./args.ts";
+import { bufferOf, int, surplus } from "./args.ts";
 import { OSError } from "./os_error.ts";
 import { C, E, L } from "./platform/mod.ts";
 import type { Socket } from "./socket.ts";
@@ -50,13 +50,6 @@ function layouts() {
   return { H, A, ERR };
 }
 
-function bytesOf(data: unknown, what: string): Uint8Array {
-  if (data instanceof Uint8Array) return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  throw new TypeError(`${what} must be a Uint8Array, an ArrayBufferView or an ArrayBuffer, got ${typeName(data)}`);
-}
-
 /**
  * Builds one netlink message: a `struct nlmsghdr` (`nlmsg_len` set, pid 0)
  * followed by `payload`, padded to 4 bytes (NLMSG_ALIGN). No syscall.
@@ -79,7 +72,7 @@ export function nlmsg(type: number, flags: number, seq: number, payload: Uint8Ar
   int(type, "type", 0, 0xffff);
   int(flags, "flags", 0, 0xffff);
   int(seq, "seq", 0, 0xffffffff);
-  const body = bytesOf(payload, "payload");
+  const body = bufferOf(payload, "payload");
   const len = H.size + body.byteLength;
   const out = new Uint8Array(align4(len));
   const dv = new DataView(out.buffer);
@@ -106,7 +99,7 @@ export function rtattr(type: number, data: Uint8Array): Uint8Array {
   if (arguments.length > 2) surplus(arguments.length, 2, "rtattr(type, data)");
   const { A } = layouts();
   int(type, "type", 0, 0xffff);
-  const body = bytesOf(data, "data");
+  const body = bufferOf(data, "data");
   const len = A.size + body.byteLength;
   if (len > 0xffff) throw new RangeError(`data: an rtattr holds at most ${0xffff - A.size} bytes`);
   const out = new Uint8Array(align4(len));
@@ -136,7 +129,7 @@ export function rtattr(type: number, data: Uint8Array): Uint8Array {
 export function parse_nlmsgs(buf: Uint8Array, length?: number): NetlinkMessage[] {
   if (arguments.length > 2) surplus(arguments.length, 2, "parse_nlmsgs(buf, length)");
   const { H } = layouts();
-  const bytes = bytesOf(buf, "buf");
+  const bytes = bufferOf(buf, "buf");
   const end = length === undefined ? bytes.byteLength : int(length, "length", 0, bytes.byteLength);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, end);
   const out: NetlinkMessage[] = [];
@@ -177,7 +170,7 @@ export function parse_nlmsgs(buf: Uint8Array, length?: number): NetlinkMessage[]
 export function rtattrs(payload: Uint8Array, offset = 0): [type: number, data: Uint8Array][] {
   if (arguments.length > 2) surplus(arguments.length, 2, "rtattrs(payload, offset)");
   const { A } = layouts();
-  const bytes = bytesOf(payload, "payload");
+  const bytes = bufferOf(payload, "payload");
   int(offset, "offset", 0, bytes.byteLength);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: [number, Uint8Array][] = [];
