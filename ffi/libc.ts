@@ -24,18 +24,22 @@ export const libcPaths: readonly string[] = os === "darwin"
 
 function open(): Libc {
   const raw = backend.open(symbols, libcPaths);
-  let accept4, errnoAt;
+  let accept4, sendmmsg, recvmmsg, errnoAt;
   if (os === "darwin") {
     errnoAt = backend.open(darwinSymbols, libcPaths).__error();
   } else {
     const linux = backend.open(linuxSymbols, libcPaths);
     accept4 = linux.accept4;
+    sendmmsg = linux.sendmmsg;
+    recvmmsg = linux.recvmmsg;
     errnoAt = linux.__errno_location();
   }
   const { address, cstring } = backend;
   return {
     ...raw,
     accept4,
+    sendmmsg,
+    recvmmsg,
     // the errno address is per thread and fixed for the thread's life
     errno: backend.int32At(errnoAt),
     freeaddrinfo: (res) => raw.freeaddrinfo(backend.pointer(res)),

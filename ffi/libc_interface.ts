@@ -29,6 +29,10 @@ type Wrapped =
 export interface Libc extends Omit<Raw, Wrapped> {
   /** `accept4(2)`: Linux only; `undefined` elsewhere. */
   readonly accept4?: Bound<typeof linuxSymbols>["accept4"];
+  /** `sendmmsg(2)`: Linux only; `undefined` elsewhere. */
+  readonly sendmmsg?: Bound<typeof linuxSymbols>["sendmmsg"];
+  /** `recvmmsg(2)`: Linux only; `undefined` elsewhere. */
+  readonly recvmmsg?: Bound<typeof linuxSymbols>["recvmmsg"];
   /** The calling thread's `errno`. Read it right after the failing call. */
   errno(): number;
   /** `freeaddrinfo(3)` on an address read from getaddrinfo's `res`. */

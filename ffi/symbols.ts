@@ -97,6 +97,14 @@ export const symbols = {
 export const linuxSymbols = {
   // int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
   accept4: { parameters: ["i32", "buffer", "buffer", "i32"], result: "i32" },
+  // int sendmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags);
+  sendmmsg: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
+  // int recvmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags,
+  //              struct timespec *timeout);
+  // Always called with a NULL timeout (its timeout is checked only after each
+  // datagram, so it cannot bound a wait: recvmmsg(2) BUGS); the socket's own
+  // timeout and poll(2) do that.
+  recvmmsg: { parameters: ["i32", "buffer", "u32", "i32", "buffer"], result: "i32" },
   // int *__errno_location(void);
   __errno_location: { parameters: [], result: "pointer" },
 } as const satisfies SymbolTable;
