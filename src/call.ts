@@ -51,6 +51,24 @@ export const OP_SENDMSG = 5;
  * `msg_controllen` to its `len` (the kernel overwrites both).
  */
 export const OP_RECVMSG = 6;
+/**
+ * `sendmmsg(2)` of the `struct mmsghdr` array `buf`, `len` entries (Linux;
+ * filled by `src/mmsg.ts`). Returns how many were sent.
+ */
+export const OP_SENDMMSG = 7;
+/**
+ * `recvmmsg(2)` into the `struct mmsghdr` array `buf`, `len` entries (Linux),
+ * with a NULL timeout. The caller resets each entry's `msg_namelen` and
+ * `msg_controllen` once before the operation: the kernel writes an entry back
+ * only for a datagram it received, and a syscall that fails (EAGAIN, EINTR:
+ * the only ones retried) received none.
+ */
+export const OP_RECVMMSG = 8;
+
+/** Whether `op` waits for room to send (POLLOUT) rather than for data (POLLIN). */
+function sends(op: number): boolean {
+  return op === OP_SEND || op === OP_SENDTO || op === OP_SENDMSG || op === OP_SENDMMSG;
+}
 
 // The address scratch of the syscalls above, shared by all sockets of this
 // thread: every call is synchronous and none re-enters another.
@@ -106,6 +124,10 @@ function sys(op: number, fd: number, buf: Uint8Array, len: number, flags: number
       msgView.setUint32(M.msg_controllen, len, true); // a size_t on Linux: its high half stays 0
       msgView.setInt32(M.msg_flags, 0, true);
       return libc.recvmsg(fd, buf, flags);
+    case OP_SENDMMSG:
+      return libc.sendmmsg!(fd, buf, len, flags);
+    case OP_RECVMMSG:
+      return libc.recvmmsg!(fd, buf, len, flags, null);
     default:
       addrLen[0] = SOCKADDR_MAX;
       return libc.accept4
@@ -154,7 +176,7 @@ export function sockCall(
     if (timeout === 0 || dontwait) return -EAGAIN;
     // blocking, yet EAGAIN: the descriptor carries a timeout (or O_NONBLOCK)
     // this object did not set — through fromfd/detach or a raw setsockopt. Keep waiting.
-    waitFd(fd, op === OP_SEND || op === OP_SENDTO || op === OP_SENDMSG ? POLLOUT : POLLIN, -1);
+    waitFd(fd, sends(op) ? POLLOUT : POLLIN, -1);
   }
 }
 
@@ -187,7 +209,7 @@ function callTimed(
     if (e === EAGAIN && now() >= deadline) return -ETIMEDOUT;
     if (e !== EAGAIN && e !== EINTR) throw new OSError(e);
   }
-  const events = op === OP_SEND || op === OP_SENDTO || op === OP_SENDMSG ? POLLOUT : POLLIN;
+  const events = sends(op) ? POLLOUT : POLLIN;
   // accept(2) takes no MSG_DONTWAIT: wait for readiness first instead
   const dontwait = op === OP_ACCEPT ? 0 : MSG_DONTWAIT;
   if (op === OP_ACCEPT) {
