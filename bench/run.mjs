@@ -442,6 +442,8 @@ const udpload = (dir, size, mode) => ({
   impls: ["c", "usocket-deno", "usocket-bun"],
   refs: false,
   udp: { dir, mode },
+  // the clients time each round (a segment): bench/c/client.c's udp_round
+  segOps: Math.min(64, Math.floor(65507 / size)) * 64 * 8,
 });
 const WORKLOADS = [
   pingpong("tcp", "2"),
@@ -619,7 +621,8 @@ async function measureWorkload(w) {
           peer.segs.lines.length = 0;
         }
         if (res.error) row.errors.push(res.error);
-        else row.runs.push({ ...res, segs });
+        // peer-less workloads with segments time them in the client (the UDP throughput rows)
+        else row.runs.push({ ...res, segs: segs ?? res.segs ?? null });
         const shown = res.error ?? (w.idle ? `${res.cpuMs.toFixed(1)} ms CPU, ${res.switches} switches` : fmtRate(res));
         log(`  ${w.id.padEnd(18)} run ${r + 1}/${runs}  ${row.impl.id.padEnd(15)} ${shown}`);
       }

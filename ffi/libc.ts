@@ -49,7 +49,9 @@ function open(): Libc {
     if_indextoname: (ifindex, dst) => address(raw.if_indextoname(ifindex, dst)) !== 0n,
     if_nameindex: () => address(raw.if_nameindex()),
     if_freenameindex: (a) => raw.if_freenameindex(backend.pointer(a)),
-    addressOf: backend.addressOf,
+    addressOf: backend.addressByCall
+      ? (buf) => buf.byteLength === 0 ? 0 : Number(raw.memset(buf, 0, 0)) // user-space addresses fit a number
+      : backend.addressOf,
     peek: backend.peek,
     cstring: (a) => cstring(backend.pointer(a)),
   };

@@ -19,7 +19,8 @@ type Wrapped =
   | "inet_ntop"
   | "if_indextoname"
   | "if_nameindex"
-  | "if_freenameindex";
+  | "if_freenameindex"
+  | "memset";
 
 /**
  * libc for this runtime. Names and argument order are C's. Every function

@@ -88,6 +88,10 @@ export const symbols = {
   if_freenameindex: { parameters: ["pointer"], result: "void" },
   // char *strerror(int errnum);
   strerror: { parameters: ["i32"], result: "pointer" },
+  // void *memset(void *s, int c, size_t n);
+  // Called with n = 0: writes nothing, returns s — the address of a JS buffer in
+  // one fast call, for the structs that point at JS memory (Backend.addressByCall).
+  memset: { parameters: ["buffer", "i32", "u32"], result: "u64" },
   // int clock_gettime(clockid_t clockid, struct timespec *tp);
   // The timeout clock: one fast call, where Deno's performance.now() costs ~90 ns.
   clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },

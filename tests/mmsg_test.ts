@@ -267,6 +267,21 @@ test("bad arguments: TypeError/RangeError naming the argument, before any syscal
   bad(() => b.address(4), RangeError, /i must be an integer 0-3/);
   bad(() => new usocket.DatagramBatch(2, 8, { addresses: false }).setAddress(0, addr), TypeError, /keeps no addresses/);
   bad(() => b.setAddress(0, ["::1", 1]), TypeError, /./); // an IPv6 host for an AF_INET batch
+  bad(
+    () => (b.address as (...a: unknown[]) => unknown)(0, 1),
+    TypeError,
+    /DatagramBatch\.address\(i\) takes at most 1/,
+  );
+  bad(() => (b.setAddress as (...a: unknown[]) => unknown)(0, null, 1), TypeError, /at most 2 arguments/);
+  bad(() => (b.ancdata as (...a: unknown[]) => unknown)(0, 1), TypeError, /at most 1 argument/);
+  bad(() => usocket.cmsg_udp_segment(0), RangeError, /size must be an integer 1-65535/);
+  bad(() => usocket.cmsg_udp_segment(65536), RangeError, /size/);
+  // a UDP_GRO item too short for its int: not decoded
+  assert.equal(usocket.decode_cmsg([usocket.SOL_UDP, usocket.UDP_GRO, new Uint8Array(2)]), null);
+  assert.deepEqual(usocket.decode_cmsg([usocket.SOL_UDP, usocket.UDP_GRO, new Uint8Array([0xb0, 4, 0, 0])]), {
+    kind: "gro",
+    segment: 1200,
+  });
   // a closed socket: EBADF, as every call
   rx.close();
   assertOSError(() => rx.recvmmsg(b), usocket.errno.EBADF);

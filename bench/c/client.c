@@ -545,8 +545,9 @@ static void udp_throughput(int sending, const char *mode, uint64_t n, uint64_t w
   uint64_t round = udp_round(size);
   /* the untimed side: the batched calls (GSO/GRO for the gso rows: a GRO socket needs GSO packets to coalesce) */
   const char *other = gso ? "gso" : "mmsg";
-  double t = 0;
+  double t = 0, *segs = calloc((n + round - 1) / round + 1, sizeof(double));
   uint64_t timed = 0;
+  size_t nseg = 0;
   for (uint64_t done = 0; done < warm + n; done += round) {
     int timing = done >= warm;
     double t0 = now();
@@ -557,13 +558,18 @@ static void udp_throughput(int sending, const char *mode, uint64_t n, uint64_t w
     else udp_drain(&b, mode, round);
     double t2 = now();
     if (timing) {
-      t += sending ? t1 - t0 : t2 - t1;
+      segs[nseg++] = sending ? t1 - t0 : t2 - t1;
+      t += segs[nseg - 1];
       timed += round;
     }
   }
   close(b.tx);
   close(b.rx);
-  report(timed, timed * size, t);
+  /* report() with each timed round's seconds as "segs" (the runner's segment statistics) */
+  printf("{\"ops\":%llu,\"bytes\":%llu,\"seconds\":%.9f,\"segs\":[", (unsigned long long)timed,
+         (unsigned long long)(timed * size), t);
+  for (size_t i = 0; i < nseg; i++) printf("%s%.9f", i ? "," : "", segs[i]);
+  printf("]}\n");
 }
 
 int main(int argc, char **argv) {

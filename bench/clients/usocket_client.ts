@@ -265,6 +265,7 @@ function udpThroughput(a: BenchArgs, sending: boolean): string {
   };
   const other = gso ? "gso" : "mmsg";
   let t = 0, timed = 0;
+  const rounds: number[] = [];
   for (let done = 0; done < a.warm + a.n; done += round) {
     const t0 = now();
     fill(sending ? mode : other, round);
@@ -272,13 +273,15 @@ function udpThroughput(a: BenchArgs, sending: boolean): string {
     drain(sending ? other : mode, round);
     const t2 = now();
     if (done >= a.warm) {
+      rounds.push((sending ? t1 - t0 : t2 - t1) / 1000);
       t += sending ? t1 - t0 : t2 - t1;
       timed += round;
     }
   }
   rx.close();
   tx.close();
-  return report(timed, timed * size, t / 1000);
+  // each timed round's seconds too: the runner's segment statistics
+  return JSON.stringify({ ops: timed, bytes: timed * size, seconds: t / 1000, segs: rounds });
 }
 
 const a = parseArgs(process.argv.slice(2));
