@@ -4,13 +4,17 @@
  * buffer cut into equal slots, the `struct mmsghdr` and `struct iovec`
  * arrays, a `sockaddr` and a control buffer per slot — and the per-message
  * results (lengths, flags, GRO segment sizes) as typed arrays, so that
- * `Socket.recvmmsg`/`Socket.sendmmsg` allocate nothing per datagram, nor per
- * call beyond what the runtime's FFI itself does to take an address.
+ * `Socket.recvmmsg`/`Socket.sendmmsg` allocate nothing per datagram (per
+ * call, only what taking an address costs the runtime: a BigInt on Deno).
  *
- * The header arrays hold addresses of JavaScript memory. They are written
- * before every call, in the same synchronous turn as the syscall, and never
- * trusted from an earlier call (an address is not cached: Bun's `ptr()` and
- * Deno's `UnsafePointer.of` are asked each time).
+ * The header arrays hold addresses of JavaScript memory (all of a batch's
+ * own memory is one buffer, so a call takes at most two addresses). Every
+ * call asks the runtime for them anew (Bun's `ptr()`, Deno's fast
+ * `libc.addressOf`), in the same synchronous turn as the syscall, and
+ * compares them with the ones the header holds: the per-message pointer
+ * fields are rewritten only when they differ. So a call's per-message work
+ * is a few 32-bit integer stores (lengths, and the sizes the kernel
+ * overwrites), and no address from an earlier call is ever used unchecked.
  *
  * @example Echo every datagram of a batch back to its sender
  * ```ts
@@ -137,15 +141,28 @@ export class DatagramBatch {
   readonly family: number;
   /** @internal The `struct mmsghdr` array. */
   readonly _hdr: Uint8Array;
+  /** One buffer for everything the kernel reads or writes: headers, iovecs, sockaddrs, the call's destination, control buffers, and the slots unless the caller gave them. */
+  readonly #all: Uint8Array;
+  /** Where the slots start in {@linkcode DatagramBatch.#all}, or -1 (the caller's buffer). */
+  readonly #dataOff: number;
+  readonly #iovOff: number;
+  readonly #nameOff: number;
+  readonly #ctlOff: number;
   readonly #h32: Int32Array;
-  readonly #iov: Uint8Array;
   readonly #v32: Int32Array;
   readonly #names: Uint8Array | null;
+  /** The sockaddr of a call's one destination (`sendmmsg(…, address)`). */
+  readonly #dest: Uint8Array;
   readonly #nameLen: Int32Array;
   readonly #ctl: Uint8Array | null;
   readonly #c32: Int32Array | null;
   /** Control bytes per slot (a multiple of the cmsg alignment): the caller's `ancbufsize`, or room for a UDP_GRO item. */
   readonly #cs: number;
+  // What the header's pointer fields hold, from the last call that wrote them: the
+  // addresses of #all and of the slots, and where msg_name points (NAMES_*).
+  #laidAll = -1;
+  #laidData = -1;
+  #laidNames = -1;
 
   /**
    * Allocates a batch: the slots (unless `options.buffer` is given), the
@@ -183,9 +200,8 @@ export class DatagramBatch {
     }
     this.family = o.family === undefined ? C.AF_INET : int(o.family, "options.family");
     const ancbufsize = o.ancbufsize === undefined ? 0 : int(o.ancbufsize, "options.ancbufsize", 0, ANCBUF_MAX);
-    let data: Uint8Array;
-    if (o.buffer === undefined) data = new Uint8Array(count * size);
-    else {
+    let data: Uint8Array = new Uint8Array(0); // the slots: in #all below, unless given
+    if (o.buffer !== undefined) {
       const b = bufferOf(o.buffer, "options.buffer");
       if (b.byteLength < count * size) {
         throw new RangeError(
@@ -195,6 +211,19 @@ export class DatagramBatch {
       data = b.subarray(0, count * size);
     }
     const MM = needMmsg();
+    const need = Math.max(ancbufsize, segments ? cmsgSpace(4) : 0);
+    const cs = need === 0 ? 0 : Math.ceil(need / H.align) * H.align;
+    // one buffer: headers, iovecs, sockaddrs, the destination, control buffers, then
+    // the slots (unless given); every part a multiple of 8 bytes
+    const hdrBytes = count * MM.size, iovOff = hdrBytes, nameOff = iovOff + count * V.size;
+    const destOff = nameOff + (addresses ? count * SA : 0), ctlOff = destOff + SA, dataOff = ctlOff + count * cs;
+    const all = new Uint8Array(dataOff + (o.buffer === undefined ? count * size : 0));
+    if (o.buffer === undefined) data = all.subarray(dataOff);
+    this.#all = all;
+    this.#dataOff = o.buffer === undefined ? dataOff : -1;
+    this.#iovOff = iovOff;
+    this.#nameOff = nameOff;
+    this.#ctlOff = ctlOff;
     this.count = count;
     this.size = size;
     this.data = data;
@@ -204,17 +233,15 @@ export class DatagramBatch {
     this.lengths = new Int32Array(count);
     this.flags = new Int32Array(count);
     this.segments = segments ? new Int32Array(count) : null;
-    this._hdr = new Uint8Array(count * MM.size);
-    this.#h32 = new Int32Array(this._hdr.buffer);
-    this.#iov = new Uint8Array(count * V.size);
-    this.#v32 = new Int32Array(this.#iov.buffer);
-    this.#names = addresses ? new Uint8Array(count * SA) : null;
+    this._hdr = all.subarray(0, hdrBytes);
+    this.#h32 = new Int32Array(all.buffer, 0, hdrBytes >> 2);
+    this.#v32 = new Int32Array(all.buffer, iovOff, (count * V.size) >> 2);
+    this.#names = addresses ? all.subarray(nameOff, nameOff + count * SA) : null;
+    this.#dest = all.subarray(destOff, destOff + SA);
     this.#nameLen = new Int32Array(count);
-    const need = Math.max(ancbufsize, segments ? cmsgSpace(4) : 0);
-    const cs = need === 0 ? 0 : Math.ceil(need / H.align) * H.align;
     this.#cs = cs;
-    this.#ctl = cs > 0 ? new Uint8Array(count * cs) : null;
-    this.#c32 = this.#ctl ? new Int32Array(this.#ctl.buffer) : null;
+    this.#ctl = cs > 0 ? all.subarray(ctlOff, ctlOff + count * cs) : null;
+    this.#c32 = cs > 0 ? new Int32Array(all.buffer, ctlOff, (count * cs) >> 2) : null;
   }
 
   /**
@@ -298,35 +325,49 @@ export class DatagramBatch {
   }
 
   /**
-   * @internal Fills the first `n` header entries for a receive: each slot's
-   * iovec, sockaddr and control buffer at full size. Returns the header array.
+   * Points every header entry at its slot, iovec, sockaddr (`names`: one of
+   * `NAMES_*`) and control buffer — when the header does not already: the
+   * addresses are taken anew for every call (never kept from an earlier one)
+   * and compared with the ones the header was last written with. They move
+   * only if the runtime moved the memory, so the per-datagram pointer writes
+   * (64-bit values, which unoptimized JavaScript would box) happen once per
+   * batch, not once per call.
+   */
+  #layout(names: number): void {
+    const allA = libc.addressOf(this.#all);
+    const dA = this.#dataOff >= 0 ? allA + this.#dataOff : libc.addressOf(this.data);
+    if (allA === this.#laidAll && dA === this.#laidData && names === this.#laidNames) return;
+    const h = this.#h32, v = this.#v32, size = this.size, cs = this.#cs;
+    const vA = allA + this.#iovOff, cA = cs === 0 ? 0 : allA + this.#ctlOff;
+    const nA = names === NAMES_SLOTS ? allA + this.#nameOff : 0;
+    const destA = names === NAMES_DEST ? libc.addressOf(this.#dest) : 0;
+    for (let i = 0, o = 0, w = 0; i < this.count; i++, o += STRIDE, w += VSTRIDE) {
+      put(v, w + IOV_BASE, dA + i * size);
+      v[w + IOV_LEN + 1] = 0;
+      put(h, o + IOV, vA + i * V.size);
+      h[o + IOVLEN] = 1;
+      h[o + IOVLEN + 1] = 0;
+      put(h, o + NAME, nA !== 0 ? nA + i * SA : destA);
+      put(h, o + CONTROL, cA === 0 ? 0 : cA + i * cs);
+      h[o + CONTROLLEN + 1] = 0;
+    }
+    this.#laidAll = allA;
+    this.#laidData = dA;
+    this.#laidNames = names;
+  }
+
+  /**
+   * @internal Readies the first `n` header entries for a receive: each slot,
+   * sockaddr and control buffer offered at full size. Returns the header array.
    */
   _forRecv(n: number): Uint8Array {
     const h = this.#h32, v = this.#v32, size = this.size, cs = this.#cs;
-    const dA = libc.addressOf(this.data), vA = libc.addressOf(this.#iov);
-    const nA = this.#names === null ? 0 : libc.addressOf(this.#names);
-    const cA = cs === 0 ? 0 : libc.addressOf(this.#ctl!);
-    const sa = nA === 0 ? 0 : SA;
+    const sa = this.#names === null ? 0 : SA;
+    this.#layout(sa === 0 ? NAMES_NONE : NAMES_SLOTS);
     for (let i = 0, o = 0, w = 0; i < n; i++, o += STRIDE, w += VSTRIDE) {
-      const base = dA + i * size;
-      v[w + IOV_BASE] = base;
-      v[w + IOV_BASE + 1] = base / HI;
       v[w + IOV_LEN] = size;
-      v[w + IOV_LEN + 1] = 0;
-      const iov = vA + i * V.size;
-      h[o + IOV] = iov;
-      h[o + IOV + 1] = iov / HI;
-      h[o + IOVLEN] = 1;
-      h[o + IOVLEN + 1] = 0;
-      const name = nA === 0 ? 0 : nA + i * SA;
-      h[o + NAME] = name;
-      h[o + NAME + 1] = name / HI;
       h[o + NAMELEN] = sa;
-      const ctl = cA === 0 ? 0 : cA + i * cs;
-      h[o + CONTROL] = ctl;
-      h[o + CONTROL + 1] = ctl / HI;
       h[o + CONTROLLEN] = cs;
-      h[o + CONTROLLEN + 1] = 0;
       h[o + FLAGS] = 0;
     }
     return this._hdr;
@@ -380,29 +421,17 @@ export class DatagramBatch {
         throw new RangeError(`batch.segments[${i}] must be 0-65535, got ${seg[i]}`);
       }
     }
-    const dA = libc.addressOf(this.data), vA = libc.addressOf(this.#iov);
-    const aA = nameLen > 0 ? libc.addressOf(addrBuf) : 0;
-    const nA = nameLen > 0 || this.#names === null ? 0 : libc.addressOf(this.#names);
-    const cA = seg === null ? 0 : libc.addressOf(this.#ctl!);
+    // the call's one destination: copied next to the headers, every entry points at it
+    const dest = this.#dest;
+    for (let k = 0; k < nameLen; k++) dest[k] = addrBuf[k];
+    const names = nameLen > 0 ? NAMES_DEST : this.#names === null ? NAMES_NONE : NAMES_SLOTS;
+    this.#layout(names);
     const c = this.#c32, cs = this.#cs, nl = this.#nameLen;
     for (let i = 0, o = 0, w = 0; i < n; i++, o += STRIDE, w += VSTRIDE) {
-      const base = dA + i * size;
-      v[w + IOV_BASE] = base;
-      v[w + IOV_BASE + 1] = base / HI;
       v[w + IOV_LEN] = lengths[i];
-      v[w + IOV_LEN + 1] = 0;
-      const iov = vA + i * V.size;
-      h[o + IOV] = iov;
-      h[o + IOV + 1] = iov / HI;
-      h[o + IOVLEN] = 1;
-      h[o + IOVLEN + 1] = 0;
-      let name = 0, namelen = 0;
-      if (aA !== 0) (name = aA, namelen = nameLen);
-      else if (nA !== 0 && nl[i] > 0) (name = nA + i * SA, namelen = nl[i]);
-      h[o + NAME] = name;
-      h[o + NAME + 1] = name / HI;
-      h[o + NAMELEN] = namelen;
-      let ctl = 0, ctlLen = 0;
+      // a 0 length: no address (the kernel ignores msg_name then)
+      h[o + NAMELEN] = names === NAMES_DEST ? nameLen : names === NAMES_SLOTS ? nl[i] : 0;
+      let ctlLen = 0;
       if (seg !== null && seg[i] > 0) {
         const k = (i * cs) >> 2;
         c![k + (H.cmsg_len >> 2)] = cmsgLen(2);
@@ -410,13 +439,10 @@ export class DatagramBatch {
         c![k + (H.cmsg_level >> 2)] = SOL_UDP;
         c![k + (H.cmsg_type >> 2)] = UDP_SEGMENT;
         c![k + (H.data >> 2)] = seg[i]; // a uint16_t: little-endian, its 2 bytes come first
-        ctl = cA + i * cs;
         ctlLen = cmsgSpace(2);
       }
-      h[o + CONTROL] = ctl;
-      h[o + CONTROL + 1] = ctl / HI;
+      // msg_control points at the slot's buffer; a 0 length sends none
       h[o + CONTROLLEN] = ctlLen;
-      h[o + CONTROLLEN + 1] = 0;
       h[o + FLAGS] = 0;
     }
     return this._hdr;
@@ -446,4 +472,12 @@ const CONTROLLEN = (MMH.msg_hdr + M.msg_controllen) >> 2;
 const FLAGS = (MMH.msg_hdr + M.msg_flags) >> 2;
 const MSGLEN = MMH.msg_len >> 2;
 const IOV_BASE = V.iov_base >> 2;
+/** Where msg_name points: nowhere, each slot's sockaddr, or the call's one destination. */
+const NAMES_NONE = 0, NAMES_SLOTS = 1, NAMES_DEST = 2;
+
+/** Writes the 64-bit address `a` (below 2^53) at `view[i]`, `view[i + 1]`, little-endian. */
+function put(view: Int32Array, i: number, a: number): void {
+  view[i] = a; // ToInt32: the low 32 bits
+  view[i + 1] = a / HI; // ToInt32 truncates: the high bits
+}
 const IOV_LEN = V.iov_len >> 2;

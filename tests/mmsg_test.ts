@@ -141,6 +141,47 @@ test("recvmmsg then sendmmsg(batch, n) echoes each datagram to its own sender", 
   closeAll(srv, ...clients.map(([c]) => c));
 });
 
+test("one batch through every mode in turn: a call's address, per-slot addresses, receive, echo, again", {
+  skip: !linux,
+}, () => {
+  const [a, aAddr] = udp();
+  const [b, bAddr] = udp();
+  for (const opts of [{}, { buffer: new Uint8Array(4 * 100 + 3).subarray(3) }]) {
+    const batch = new usocket.DatagramBatch(4, 100, opts);
+    const say = (n: number, tag: string) => {
+      for (let i = 0; i < n; i++) {
+        const m = utf8(`${tag}${i}`);
+        batch.slots[i].set(m);
+        batch.lengths[i] = m.length;
+      }
+    };
+    const hear = (s: usocket.Socket, n: number, tag: string) => {
+      const got: string[] = [];
+      const inb = new usocket.DatagramBatch(8, 100);
+      drain(s, inb, n, (_i, j) => got.push(new TextDecoder().decode(inb.slots[j].subarray(0, inb.lengths[j]))));
+      assert.deepEqual(got, Array.from({ length: n }, (_, i) => `${tag}${i}`));
+    };
+    say(3, "x");
+    assert.equal(a.sendmmsg(batch, 3, 0, bAddr), 3); // the call's address
+    hear(b, 3, "x");
+    say(2, "y");
+    batch.setAddress(0, bAddr);
+    batch.setAddress(1, bAddr);
+    assert.equal(a.sendmmsg(batch, 2), 2); // per-slot addresses
+    hear(b, 2, "y");
+    say(4, "z");
+    assert.equal(b.sendmmsg(batch, 4, 0, aAddr), 4);
+    assert.equal(a.recvmmsg(batch), 4); // receive into the same batch: senders become the slots' addresses
+    assert.deepEqual(batch.address(3), bAddr);
+    assert.equal(a.sendmmsg(batch, 4), 4); // echo
+    hear(b, 4, "z");
+    say(1, "w");
+    assert.equal(a.sendmmsg(batch, 1, 0, bAddr), 1); // the call's address again
+    hear(b, 1, "w");
+  }
+  closeAll(a, b);
+});
+
 test("truncation: MSG_TRUNC per message, and the real lengths with the MSG_TRUNC flag", { skip: !linux }, () => {
   const [rx, addr] = udp();
   const [tx] = udp();
