@@ -1289,8 +1289,9 @@ export class Socket extends Stream implements Pollable {
    * `count` (the send buffer filled, non-blocking, or an error after the
    * first, which the kernel then drops; the next call reports a lasting one).
    * Blocks (blocking mode: the kernel waits for room for each message) like
-   * {@linkcode Socket.send}; with a timeout the first message waits at most
-   * that long (`OSError(ETIMEDOUT)` when none was sent); non-blocking:
+   * {@linkcode Socket.send}; with a timeout the kernel waits at most about
+   * that long for room for a message (its SO_SNDTIMEO; `OSError(ETIMEDOUT)`
+   * when none was sent, else the count so far); non-blocking:
    * `OSError(EAGAIN)` when none could be sent.
    *
    * @param batch the messages
