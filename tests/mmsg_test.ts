@@ -267,6 +267,28 @@ test("non-blocking and timeouts: EAGAIN, MSG_DONTWAIT, ETIMEDOUT within the time
   closeAll(rx, tx, a, z);
 });
 
+test("errors from the kernel are OSError with its errno: ECONNREFUSED after an ICMP port unreachable, EMSGSIZE", {
+  skip: !linux,
+}, () => {
+  // a port nobody listens on: bind one, note it, close it
+  const [gone, goneAddr] = udp();
+  gone.close();
+  const [s] = udp();
+  s.connect(goneAddr);
+  const b = new usocket.DatagramBatch(4, 64, { addresses: false });
+  b.lengths.fill(8);
+  assert.equal(s.sendmmsg(b, 1), 1); // sent; the ICMP error comes back on loopback at once
+  assertOSError(() => s.recvmmsg(b), usocket.errno.ECONNREFUSED, "recvmmsg");
+  assert.equal(s.sendmmsg(b, 1), 1);
+  assertOSError(() => s.sendmmsg(b, 1), usocket.errno.ECONNREFUSED, "sendmmsg");
+  // a datagram over UDP's 65 507-byte limit
+  const [rx, addr] = udp();
+  const big = new usocket.DatagramBatch(1, 70000, { addresses: false });
+  big.lengths[0] = 70000;
+  assertOSError(() => rx.sendmmsg(big, 1, 0, addr), usocket.errno.EMSGSIZE, "EMSGSIZE");
+  closeAll(s, rx);
+});
+
 test("bad arguments: TypeError/RangeError naming the argument, before any syscall", { skip: !linux }, () => {
   const [rx, addr] = udp();
   rx.setblocking(false);

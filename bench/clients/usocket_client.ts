@@ -9,7 +9,10 @@
  * Written as MicroPython code would be: `sendall` + `readinto` for TCP
  * ping-pong, `sendto` + `recvfrom` for UDP, `sendall` for bulk sends,
  * `readinto` of one reused buffer or `recv(65536)` for bulk receives,
- * `socket` + `connect` + `recv` + `close` per connection. With `timeout`
+ * `socket` + `connect` + `recv` + `close` per connection; the UDP throughput
+ * rows (`udp_send`/`udp_recv`, opt `one`, `mmsg` or `gso`) as
+ * `send`/`recv_into`, `sendmmsg`/`recvmmsg` of a `DatagramBatch`, or a
+ * `UDP_SEGMENT` send and GRO receive. With `timeout`
  * the socket has `settimeout(5)` (the ping-pong rows "+ settimeout(5)").
  *
  * The TLS workloads wrap the connected socket with an `SSLContext`
