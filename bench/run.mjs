@@ -63,6 +63,7 @@ const SCALE = {
     handshake: [300, 200],
     conc: [20_000, 15_000],
     idleMs: 2000,
+    udp: { one: [65_536, 32_768], mmsg: [131_072, 262_144], gso: [1_048_576, 1_048_576] },
   },
   default: {
     runs: 3,
@@ -74,6 +75,7 @@ const SCALE = {
     handshake: [1_000, 500],
     conc: [100_000, 30_000],
     idleMs: 2000,
+    udp: { one: [131_072, 65_536], mmsg: [262_144, 1_048_576], gso: [4_194_304, 4_194_304] },
   },
   full: {
     runs: 5,
@@ -85,6 +87,7 @@ const SCALE = {
     handshake: [2_000, 1_000],
     conc: [200_000, 30_000],
     idleMs: 2000,
+    udp: { one: [262_144, 131_072], mmsg: [524_288, 1_048_576], gso: [8_388_608, 4_194_304] },
   },
 }[mode];
 if (!SCALE) throw new Error(`unknown mode ${mode}: quick, default or full`);
@@ -411,6 +414,37 @@ const idleload = {
   nofile: CONNS + 256,
   idle: true,
 };
+// UDP throughput, each side timed alone (no peer process: bench/c/client.c's udp_throughput and
+// its usocket twin): a connected pair on loopback, pinned to one CPU; rounds of datagrams that fit
+// the receiver's queue (SO_RCVBUFFORCE 256 MiB); the side measured is timed, the other side
+// (sendmmsg/recvmmsg batches; GSO/GRO for the gso rows) runs untimed before or after it.
+// opt: one = send/recv_into one datagram per call, mmsg = sendmmsg/recvmmsg 64 per call,
+// gso = send of a UDP_SEGMENT buffer (64 datagrams of 64 B, 54 of 1 200 B) to a UDP_GRO
+// receiver / recvmmsg of 8 GRO-coalesced buffers. Counts per mode (SCALE.udp): the warm-ups give
+// every mode at least ~16 000 calls of its hot loop (Bun's top tier), the timed parts ~0.1-1 s.
+const UDP_MODES = {
+  one: "one datagram per call",
+  mmsg: "sendmmsg/recvmmsg, 64 per call",
+  gso: "GSO send / GRO receive",
+};
+const udpload = (dir, size, mode) => ({
+  id: `udp_${dir}_${size}_${mode}`,
+  label: `UDP ${dir === "send" ? "send" : "receive"} ${size} B, ${UDP_MODES[mode]}`,
+  client: `udp_${dir}`,
+  peer: null,
+  n: SCALE.udp[mode][0],
+  warm: SCALE.udp[mode][1],
+  runs: RUNS + 2,
+  size,
+  opt: mode,
+  unit: "datagram",
+  place: "1",
+  impls: ["c", "usocket-deno", "usocket-bun"],
+  refs: false,
+  udp: { dir, mode },
+  // the clients time each round (a segment): bench/c/client.c's udp_round
+  segOps: Math.min(64, Math.floor(65507 / size)) * 64 * 8,
+});
 const WORKLOADS = [
   pingpong("tcp", "2"),
   pingpong("tcp", "1"),
@@ -445,6 +479,9 @@ const WORKLOADS = [
     impls: ["c", "ffi-deno", "ffi-bun", "usocket-deno", "usocket-bun"],
     refs: true,
   })),
+  ...["send", "recv"].flatMap((dir) =>
+    [64, 1200].flatMap((size) => Object.keys(UDP_MODES).map((mode) => udpload(dir, size, mode)))
+  ),
 ].filter((w) => !ONLY || ONLY.includes(w.id) || ONLY.includes(w.client));
 
 const hasSelect = existsSync(join(ROOT, "src", "select.ts"));
@@ -526,7 +563,8 @@ async function stopPeer(p) {
 /** One client run; returns {ops, bytes, seconds} or {error}. */
 function runClient(impl, w, port, extra = {}) {
   const args = [w.client, String(port), String(extra.n ?? w.n), String(extra.warm ?? w.warm), String(w.size)];
-  if (impl.opt) args.push(impl.opt);
+  const opt = w.opt ?? impl.opt;
+  if (opt) args.push(opt);
   let cmd = [...impl.cmd, ...args];
   if (CLIENT_CPU !== null && !w.unpinned) cmd = [TASKSET, "-c", String(CLIENT_CPU), ...cmd];
   if (extra.wrap) cmd = [...extra.wrap, ...cmd];
@@ -583,7 +621,8 @@ async function measureWorkload(w) {
           peer.segs.lines.length = 0;
         }
         if (res.error) row.errors.push(res.error);
-        else row.runs.push({ ...res, segs });
+        // peer-less workloads with segments time them in the client (the UDP throughput rows)
+        else row.runs.push({ ...res, segs: segs ?? res.segs ?? null });
         const shown = res.error ?? (w.idle ? `${res.cpuMs.toFixed(1)} ms CPU, ${res.switches} switches` : fmtRate(res));
         log(`  ${w.id.padEnd(18)} run ${r + 1}/${runs}  ${row.impl.id.padEnd(15)} ${shown}`);
       }
@@ -810,6 +849,10 @@ const CLIENT_CODE = {
   concurrent_echo:
     "asyncio: a task per connection (`open_connection`), `write(msg)`, `await drain()`, `await readexactly(64)`",
   idle: "asyncio: `await sock_recv(s, 64)` on every socket (the peer never sends); CPU and context switches meanwhile",
+  udp_send:
+    "connected pair, one CPU; one: `send(buf)`; mmsg: `sendmmsg(batch)` (64 slots); gso: `send(buf)` with UDP_SEGMENT set, to a UDP_GRO socket; the receive side (batched) untimed",
+  udp_recv:
+    "queue filled first (sendmmsg; gso: GSO sends), then timed: one: `recv_into(buf)`; mmsg: `recvmmsg(batch)` (64 slots); gso: UDP_GRO, `recvmmsg(batch)` of 8 × 64 KiB with `segments`",
   tls_pingpong: "`ssl.wrap_socket(s, {cert_reqs, cadata, server_hostname})`, then `write(msg)`, `readinto(buf)`",
   tls_bulk_send: "`sendall(chunk)`, then read the sink's count (no half-close)",
   tls_bulk_readinto: "`readinto(buf)` until 0 (close_notify)",
@@ -866,6 +909,24 @@ function targets(syscalls) {
         `${w.label}: ${IMPLS.find((i) => i.id === iid).label} ahead of Deno's, Bun's and Node's own`,
         `${(mine / best).toFixed(3)} × the best of them (${(w.tls && impl.tlsLabel) || impl.label})`,
         mine > best,
+      );
+    }
+  }
+  // batched UDP: usocket's batches against C's one-per-call loop on the same side and size
+  for (const w of WORKLOADS.filter((x) => x.udp && x.udp.mode !== "one" && !x.skip)) {
+    const base = opsOf(`udp_${w.udp.dir}_${w.size}_one`, "c");
+    const min = w.udp.mode === "gso" ? 3 : 1.5;
+    for (const iid of ["usocket-deno", "usocket-bun"]) {
+      const mine = opsOf(w.id, iid);
+      if (mine === null) continue;
+      add(
+        `${w.label}: ${IMPLS.find((i) => i.id === iid).label} ≥ ${min} × C's one-datagram-per-call loop`,
+        base === null
+          ? "n/a"
+          : `${(mine / base).toFixed(2)} × (C's own ${w.udp.mode}: ${
+            opsOf(w.id, "c") === null ? "n/a" : (opsOf(w.id, "c") / base).toFixed(2)
+          } ×)`,
+        base === null ? null : mine / base >= min,
       );
     }
   }

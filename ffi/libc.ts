@@ -24,13 +24,15 @@ export const libcPaths: readonly string[] = os === "darwin"
 
 function open(): Libc {
   const raw = backend.open(symbols, libcPaths);
-  let accept4, sendfile, pthread_sigmask, sigtimedwait, errnoAt;
+  let accept4, sendfile, pthread_sigmask, sigtimedwait, sendmmsg, recvmmsg, errnoAt;
   if (os === "darwin") {
     errnoAt = backend.open(darwinSymbols, libcPaths).__error();
   } else {
     const linux = backend.open(linuxSymbols, libcPaths);
     accept4 = linux.accept4;
     ({ sendfile, pthread_sigmask, sigtimedwait } = linux);
+    sendmmsg = linux.sendmmsg;
+    recvmmsg = linux.recvmmsg;
     errnoAt = linux.__errno_location();
   }
   const { address, cstring } = backend;
@@ -40,6 +42,8 @@ function open(): Libc {
     sendfile,
     pthread_sigmask,
     sigtimedwait,
+    sendmmsg,
+    recvmmsg,
     // the errno address is per thread and fixed for the thread's life
     errno: backend.int32At(errnoAt),
     freeaddrinfo: (res) => raw.freeaddrinfo(backend.pointer(res)),
@@ -49,7 +53,9 @@ function open(): Libc {
     if_indextoname: (ifindex, dst) => address(raw.if_indextoname(ifindex, dst)) !== 0n,
     if_nameindex: () => address(raw.if_nameindex()),
     if_freenameindex: (a) => raw.if_freenameindex(backend.pointer(a)),
-    addressOf: backend.addressOf,
+    addressOf: backend.addressByCall
+      ? (buf) => buf.byteLength === 0 ? 0 : Number(raw.memset(buf, 0, 0)) // user-space addresses fit a number
+      : backend.addressOf,
     peek: backend.peek,
     cstring: (a) => cstring(backend.pointer(a)),
   };

@@ -19,7 +19,8 @@ type Wrapped =
   | "inet_ntop"
   | "if_indextoname"
   | "if_nameindex"
-  | "if_freenameindex";
+  | "if_freenameindex"
+  | "memset";
 
 /**
  * libc for this runtime. Names and argument order are C's. Every function
@@ -35,6 +36,10 @@ export interface Libc extends Omit<Raw, Wrapped> {
   readonly pthread_sigmask?: Bound<typeof linuxSymbols>["pthread_sigmask"];
   /** `sigtimedwait(2)`: Linux only. */
   readonly sigtimedwait?: Bound<typeof linuxSymbols>["sigtimedwait"];
+  /** `sendmmsg(2)`: Linux only; `undefined` elsewhere. */
+  readonly sendmmsg?: Bound<typeof linuxSymbols>["sendmmsg"];
+  /** `recvmmsg(2)`: Linux only; `undefined` elsewhere. */
+  readonly recvmmsg?: Bound<typeof linuxSymbols>["recvmmsg"];
   /** The calling thread's `errno`. Read it right after the failing call. */
   errno(): number;
   /** `freeaddrinfo(3)` on an address read from getaddrinfo's `res`. */

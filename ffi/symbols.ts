@@ -95,6 +95,10 @@ export const symbols = {
   pread: { parameters: ["i32", "buffer", "u32", "i64"], result: "i32" },
   // char *strerror(int errnum);
   strerror: { parameters: ["i32"], result: "pointer" },
+  // void *memset(void *s, int c, size_t n);
+  // Called with n = 0: writes nothing, returns s — the address of a JS buffer in
+  // one fast call, for the structs that point at JS memory (Backend.addressByCall).
+  memset: { parameters: ["buffer", "i32", "u32"], result: "u64" },
   // int clock_gettime(clockid_t clockid, struct timespec *tp);
   // The timeout clock: one fast call, where Deno's performance.now() costs ~90 ns.
   clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
@@ -111,6 +115,14 @@ export const linuxSymbols = {
   pthread_sigmask: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   // int sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *timeout);
   sigtimedwait: { parameters: ["buffer", "buffer", "buffer"], result: "i32" },
+  // int sendmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags);
+  sendmmsg: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
+  // int recvmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags,
+  //              struct timespec *timeout);
+  // Always called with a NULL timeout (its timeout is checked only after each
+  // datagram, so it cannot bound a wait: recvmmsg(2) BUGS); the socket's own
+  // timeout and poll(2) do that.
+  recvmmsg: { parameters: ["i32", "buffer", "u32", "i32", "buffer"], result: "i32" },
   // int *__errno_location(void);
   __errno_location: { parameters: [], result: "pointer" },
 } as const satisfies SymbolTable;

@@ -25,6 +25,7 @@ export {
   cmsg_pktinfo6,
   cmsg_rights,
   CMSG_SPACE,
+  cmsg_udp_segment,
   decode_cmsg,
   peercred,
   recv_fds,
@@ -35,6 +36,7 @@ export { create_connection, create_server, type CreateServerOptions } from "./cr
 export * as errno from "./errno.ts";
 export { type AddrInfo, getaddrinfo } from "./getaddrinfo.ts";
 export { if_indextoname, if_nameindex, if_nametoindex } from "./interfaces.ts";
+export { BATCH_MAX, DatagramBatch, type DatagramBatchOptions } from "./mmsg.ts";
 export { netlink_dump, type NetlinkMessage, nlmsg, parse_nlmsgs, rtattr, rtattrs } from "./netlink.ts";
 export { OSError } from "./os_error.ts";
 export type { Pollable } from "./pollable.ts";

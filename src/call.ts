@@ -52,12 +52,30 @@ export const OP_SENDMSG = 5;
  */
 export const OP_RECVMSG = 6;
 /**
+ * `sendmmsg(2)` of the `struct mmsghdr` array `buf`, `len` entries (Linux;
+ * filled by `src/mmsg.ts`). Returns how many were sent.
+ */
+export const OP_SENDMMSG = 7;
+/**
+ * `recvmmsg(2)` into the `struct mmsghdr` array `buf`, `len` entries (Linux),
+ * with a NULL timeout. The caller resets each entry's `msg_namelen` and
+ * `msg_controllen` once before the operation: the kernel writes an entry back
+ * only for a datagram it received, and a syscall that fails (EAGAIN, EINTR:
+ * the only ones retried) received none.
+ */
+export const OP_RECVMMSG = 8;
+/**
  * `sendfile(2)` (Linux) from the descriptor in {@linkcode fileFd}, at the
  * offset in {@linkcode fileOffset}, which the kernel advances. It takes no
  * flags: where a step must not wait (MSG_DONTWAIT: a timed operation's later
  * steps) the descriptor is O_NONBLOCK for that one call.
  */
-export const OP_SENDFILE = 7;
+export const OP_SENDFILE = 9;
+
+/** Whether `op` waits for room to send (POLLOUT) rather than for data (POLLIN). */
+function sends(op: number): boolean {
+  return op === OP_SEND || op === OP_SENDTO || op === OP_SENDMSG || op === OP_SENDMMSG || op === OP_SENDFILE;
+}
 
 // The address scratch of the syscalls above, shared by all sockets of this
 // thread: every call is synchronous and none re-enters another.
@@ -97,11 +115,6 @@ export function deadlineFor(timeout: number): number {
   return timeout > 0 ? now() + timeout * 1000 : -1;
 }
 
-/** Whether `op` waits for POLLOUT (else POLLIN). */
-function sends(op: number): boolean {
-  return op === OP_SEND || op === OP_SENDTO || op === OP_SENDMSG || op === OP_SENDFILE;
-}
-
 /** One raw syscall for `op`. Returns its result; errno is left for the caller to read at once. */
 function sys(op: number, fd: number, buf: Uint8Array, len: number, flags: number, addrLength: number): number {
   switch (op) {
@@ -122,6 +135,10 @@ function sys(op: number, fd: number, buf: Uint8Array, len: number, flags: number
       msgView.setUint32(M.msg_controllen, len, true); // a size_t on Linux: its high half stays 0
       msgView.setInt32(M.msg_flags, 0, true);
       return libc.recvmsg(fd, buf, flags);
+    case OP_SENDMMSG:
+      return libc.sendmmsg!(fd, buf, len, flags);
+    case OP_RECVMMSG:
+      return libc.recvmmsg!(fd, buf, len, flags, null);
     case OP_SENDFILE:
       return sendfileCall(fd, buf, len, (flags & MSG_DONTWAIT) !== 0);
     default:

@@ -191,6 +191,23 @@ export const IPV6_HOPLIMIT: number = C.IPV6_HOPLIMIT;
 export const IPV6_RECVERR: number = C.IPV6_RECVERR;
 /** TCP option (read only): `struct tcp_info` (Linux; 0 elsewhere; see `tcp_info()`). */
 export const TCP_INFO: number = C.TCP_INFO;
+/** `recvmmsg` flag: block for the first datagram only (Linux; usocket's `recvmmsg` always adds it; 0 elsewhere). */
+export const MSG_WAITFORONE: number = C.MSG_WAITFORONE;
+/** Option and control-message level of UDP (`IPPROTO_UDP`; Linux; 0 elsewhere). */
+export const SOL_UDP: number = C.SOL_UDP;
+/**
+ * UDP option and control message (`SOL_UDP`, Linux; 0 elsewhere): GSO — a
+ * send of one buffer leaves as datagrams of this many bytes (the last may be
+ * shorter); an `int` option, or a per-call `uint16` control message (see
+ * `cmsg_udp_segment`).
+ */
+export const UDP_SEGMENT: number = C.UDP_SEGMENT;
+/**
+ * UDP option (`SOL_UDP`, Linux; 0 elsewhere): GRO — receives may return
+ * several datagrams coalesced in one buffer, each (but the last) of the size
+ * a `UDP_GRO` control message gives (`decode_cmsg`: `{ kind: "gro" }`).
+ */
+export const UDP_GRO: number = C.UDP_GRO;
 /** The size of an interface name buffer, NUL included. */
 export const IF_NAMESIZE: number = C.IF_NAMESIZE;
 /** `sock_extended_err.ee_origin`: a local error (Linux; 0 elsewhere). */

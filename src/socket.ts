@@ -27,12 +27,15 @@ import {
   OP_ACCEPT,
   OP_RECV,
   OP_RECVFROM,
+  OP_RECVMMSG,
   OP_RECVMSG,
   OP_SEND,
+  OP_SENDMMSG,
   OP_SENDMSG,
   OP_SENDTO,
   sockCall,
 } from "./call.ts";
+import { DatagramBatch, needMmsg } from "./mmsg.ts";
 import {
   ANCBUF_MAX,
   ancdata,
@@ -61,6 +64,7 @@ export type OptionValue = number | boolean | ArrayBufferView;
 const { EAGAIN, EINTR, EINPROGRESS, ETIMEDOUT, EBADF } = E;
 const POLLOUT = C.POLLOUT;
 const MSG_PEEK = C.MSG_PEEK, MSG_WAITALL = C.MSG_WAITALL, MSG_DONTWAIT = C.MSG_DONTWAIT;
+const MSG_WAITFORONE = C.MSG_WAITFORONE;
 /** Or-ed into the type of every socket this module creates: close-on-exec where the type takes it (Linux). */
 const CLOEXEC_TYPE = Q.socketTypeFlags ? C.SOCK_CLOEXEC : 0;
 const SOCK_STREAM = C.SOCK_STREAM;
@@ -1333,6 +1337,120 @@ export class Socket extends Stream implements Pollable {
     const r = sockCall(fd, t, OP_RECVMSG, msgBuf, ancbufsize, flags | RECV_CLOEXEC, deadlineFor(t), true, SOCKADDR_MAX);
     if (r < 0) throw new OSError(-r);
     return r;
+  }
+  /**
+   * Sends up to `count` messages of `batch` in one `sendmmsg(2)` (Linux;
+   * flags with `MSG_NOSIGNAL` added): message `i` is the first
+   * `batch.lengths[i]` bytes of `batch.slots[i]`, to `address` when given,
+   * else to the address set for slot `i` ({@linkcode DatagramBatch.setAddress},
+   * or left there by a receive), else to the connected peer; with
+   * `batch.segments[i]` above 0 it carries a `UDP_SEGMENT` control message
+   * and leaves as datagrams of that size (GSO). No allocation.
+   *
+   * Returns how many messages were sent, as the syscall: possibly fewer than
+   * `count` (the send buffer filled, non-blocking, or an error after the
+   * first, which the kernel then drops; the next call reports a lasting one).
+   * Blocks (blocking mode: the kernel waits for room for each message) like
+   * {@linkcode Socket.send}; with a timeout the kernel waits at most about
+   * that long for room for a message (its SO_SNDTIMEO; `OSError(ETIMEDOUT)`
+   * when none was sent, else the count so far); non-blocking:
+   * `OSError(EAGAIN)` when none could be sent.
+   *
+   * @param batch the messages
+   * @param count how many, from slot 0 (default `batch.count`; 0 sends nothing, no syscall)
+   * @param flags `MSG_*` flags
+   * @param address one destination for every message (unconnected sockets); `null` or omitted: per slot
+   * @returns messages sent
+   * @throws {OSError} EAGAIN, ETIMEDOUT, EMSGSIZE, EINVAL (e.g. a GSO buffer
+   *   over the kernel's segment limit), ECONNREFUSED, EDESTADDRREQ, EBADF;
+   *   ENOSYS where the OS has no `sendmmsg` (macOS)
+   * @throws {TypeError|RangeError} a bad batch, count, flags, address, or a
+   *   `lengths[i]` over the slot size, before any syscall
+   * @example One destination, three datagrams
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using rx = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * using tx = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM);
+   * const b = new usocket.DatagramBatch(3, 32, { addresses: false });
+   * b.lengths.set([1, 2, 3]);
+   * console.log(tx.sendmmsg(b, 3, 0, rx.getsockname())); // 3
+   * console.log(rx.recv(32).length, rx.recv(32).length); // 1 2
+   * ```
+   */
+  sendmmsg(batch: DatagramBatch, count?: number, flags = 0, address: Address | null = null): number {
+    if (arguments.length > 4) surplus(arguments.length, 4, "Socket.sendmmsg(batch, count, flags, address)");
+    const n = this.#batchCount(batch, count);
+    if (flags !== 0) int(flags, "flags");
+    const nameLen = address === null || address === undefined ? 0 : encodeAddress(this.#family, address, addrBuf);
+    const fd = this.#live();
+    needMmsg();
+    if (n === 0) return 0;
+    const hdr = batch._forSend(n, nameLen);
+    const t = this.#timeout;
+    const r = sockCall(fd, t, OP_SENDMMSG, hdr, n, flags | NOSIGNAL, deadlineFor(t), true, 0);
+    if (r < 0) throw new OSError(-r);
+    return r;
+  }
+  /**
+   * Receives up to `count` datagrams into `batch` in one `recvmmsg(2)`
+   * (Linux; with `MSG_WAITFORONE`, and `MSG_CMSG_CLOEXEC`): datagram `i`
+   * lands in `batch.slots[i]`, its length in `batch.lengths[i]`, its
+   * `msg_flags` in `batch.flags[i]` (`MSG_TRUNC` when it was longer than
+   * the slot: the rest is discarded), its sender as slot `i`'s address
+   * ({@linkcode DatagramBatch.address}), its control messages in slot `i`'s
+   * control buffer ({@linkcode DatagramBatch.ancdata}) and, with `segments`,
+   * its GRO segment size in `batch.segments[i]`. No allocation.
+   *
+   * Returns how many arrived (1 to `count`). Blocks until the first
+   * datagram (blocking mode), then takes only those already queued; with a
+   * timeout, waits at most that long for the first (`OSError(ETIMEDOUT)`);
+   * non-blocking: `OSError(EAGAIN)` when none is queued — as
+   * {@linkcode Socket.recv}. Bytes already in the readline buffer are
+   * returned first, as message 0 with no sender.
+   *
+   * @param batch where the datagrams go
+   * @param count the most to receive (default `batch.count`; 0 returns 0, no syscall)
+   * @param flags `MSG_*` flags (`MSG_DONTWAIT`, `MSG_PEEK`, `MSG_TRUNC`, …)
+   * @returns datagrams received
+   * @throws {OSError} EAGAIN, ETIMEDOUT, ECONNREFUSED (an earlier ICMP error), EBADF;
+   *   ENOSYS where the OS has no `recvmmsg` (macOS)
+   * @throws {TypeError|RangeError} a bad batch, count or flags, before any syscall
+   * @example
+   * ```ts
+   * import * as usocket from "../mod.ts";
+   * using rx = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * rx.sendto("ab", rx.getsockname());
+   * rx.sendto("cde", rx.getsockname());
+   * const b = new usocket.DatagramBatch(8, 16);
+   * const n = rx.recvmmsg(b);
+   * console.log(n, b.lengths.subarray(0, n)); // 2 Int32Array(2) [2, 3]
+   * ```
+   */
+  recvmmsg(batch: DatagramBatch, count?: number, flags = 0): number {
+    if (arguments.length > 3) surplus(arguments.length, 3, "Socket.recvmmsg(batch, count, flags)");
+    const n = this.#batchCount(batch, count);
+    if (flags !== 0) int(flags, "flags");
+    const fd = this.#live();
+    needMmsg();
+    if (n === 0) return 0;
+    if (this._pending() > 0) {
+      batch._buffered(this._takeBuffered(batch.slots[0], 0, batch.size, (flags & MSG_PEEK) !== 0));
+      return 1;
+    }
+    const hdr = batch._forRecv(n);
+    const t = this.#timeout;
+    const f = flags | MSG_WAITFORONE | RECV_CLOEXEC;
+    const r = sockCall(fd, t, OP_RECVMMSG, hdr, n, f, deadlineFor(t), true, 0);
+    if (r < 0) throw new OSError(-r);
+    batch._received(r, (MSG_WAITFORONE | RECV_CLOEXEC) & ~flags);
+    return r;
+  }
+  /** Checks a batch call's `batch` and `count` (default: the whole batch). */
+  #batchCount(batch: DatagramBatch, count: number | undefined): number {
+    if (!(batch instanceof DatagramBatch)) throw new TypeError(`batch must be a DatagramBatch, got ${typeName(batch)}`);
+    return count === undefined ? batch.count : int(count, "count", 0, batch.count);
   }
   /** `msg_flags` of the last {@linkcode Socket.#recvmsg}, without the MSG_CMSG_CLOEXEC it added (Linux echoes it). */
   #msgFlags(flags: number): number {

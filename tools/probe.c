@@ -38,6 +38,7 @@
 #include <linux/rtnetlink.h>
 #include <netpacket/packet.h>
 #include <sys/epoll.h>
+#include <netinet/udp.h> /* UDP_SEGMENT, UDP_GRO, SOL_UDP */
 #endif
 
 #if !defined(IPV6_JOIN_GROUP) && defined(IPV6_ADD_MEMBERSHIP)
@@ -365,6 +366,26 @@ int main(void) {
   entry("TCP_INFO", 0);
 #endif
   V(IF_NAMESIZE);
+#ifdef SOL_UDP
+  V(SOL_UDP);
+#else
+  entry("SOL_UDP", 0);
+#endif
+#ifdef UDP_SEGMENT
+  V(UDP_SEGMENT);
+#else
+  entry("UDP_SEGMENT", 0);
+#endif
+#ifdef UDP_GRO
+  V(UDP_GRO);
+#else
+  entry("UDP_GRO", 0);
+#endif
+#ifdef MSG_WAITFORONE
+  V(MSG_WAITFORONE);
+#else
+  entry("MSG_WAITFORONE", 0);
+#endif
 #ifdef SO_EE_ORIGIN_LOCAL
   V(SO_EE_ORIGIN_LOCAL);
 #else
@@ -666,6 +687,11 @@ int main(void) {
   OFF(struct sock_extended_err, ee_info);
   OFF(struct sock_extended_err, ee_data);
   close_section();
+  open_section("mmsghdr");
+  SIZE(struct mmsghdr);
+  OFF(struct mmsghdr, msg_hdr);
+  OFF(struct mmsghdr, msg_len);
+  close_section();
   open_section("tcp_info");
   SIZE(struct tcp_info);
   OFF(struct tcp_info, tcpi_state);
@@ -724,6 +750,7 @@ int main(void) {
 #else
   null_entry("ucred");
   null_entry("sock_extended_err");
+  null_entry("mmsghdr");
   null_entry("tcp_info");
 #endif
   /* layouts that differ by CPU: the table's arch[<this CPU>] */

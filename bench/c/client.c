@@ -19,6 +19,16 @@
  *                  sending 64 bytes and reading 64 back, again, until warm + n
  *                  requests are done in all; n timed (from the warm-th reply)
  *
+ *   udp_send       UDP send throughput, <size>-byte datagrams, the send side  (no peer)
+ *   udp_recv       UDP receive throughput, the receive side                   (no peer)
+ *                  opt: one (send/recv, one datagram per call), mmsg (sendmmsg/
+ *                  recvmmsg, 64 per call) or gso (send of a UDP_SEGMENT buffer /
+ *                  GRO recvmmsg of coalesced buffers). n and warm count datagrams,
+ *                  in rounds (udp_round): a connected pair on loopback, the
+ *                  receiver's queue big enough for a round (SO_RCVBUFFORCE); the
+ *                  side measured is timed alone, the other side (fill or drain,
+ *                  untimed) runs before or after it in the same process
+ *
  * and, built with -DWITH_TLS (bench/c/tls.h), over OpenSSL 3 with the peer
  * verified against the CA file $BENCH_TLS_CA for IP 127.0.0.1:
  *
@@ -41,6 +51,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/udp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -397,6 +408,170 @@ static void concurrent_echo(uint64_t n, uint64_t warm, size_t conns) {
   report(n, n * 64 * 2, t1 - t0);
 }
 
+/* ---- UDP throughput: one per call, sendmmsg/recvmmsg batches, GSO/GRO ---- */
+
+#define UDP_BATCH 64
+#define GRO_SLOTS 8
+#define GRO_SLOT 65536
+
+/* datagrams per GSO send: 64 (every kernel's UDP_MAX_SEGMENTS at least), within 65 507 bytes */
+static size_t gso_segs(size_t size) {
+  size_t k = 65507 / size;
+  return k < 64 ? k : 64;
+}
+
+/* datagrams per round: a multiple of the batch and of the GSO send */
+static uint64_t udp_round(size_t size) { return (uint64_t)gso_segs(size) * UDP_BATCH * 8; }
+
+struct udp_bench {
+  int tx, rx;
+  size_t size, segs;
+  unsigned char *buf; /* UDP_BATCH slots of size bytes; the GSO buffer; GRO_SLOTS slots of GRO_SLOT */
+  struct mmsghdr msgs[UDP_BATCH];
+  struct iovec iov[UDP_BATCH];
+  char ctl[GRO_SLOTS][CMSG_SPACE(sizeof(int))];
+};
+
+static void udp_setup(struct udp_bench *b, size_t size, int gro) {
+  b->size = size;
+  b->segs = gso_segs(size);
+  b->rx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  b->tx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (b->rx < 0 || b->tx < 0) die("socket");
+  timeouts(b->rx);
+  timeouts(b->tx);
+  int big = 256 << 20;
+  if (setsockopt(b->rx, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big) < 0) die("SO_RCVBUFFORCE (needs CAP_NET_ADMIN)");
+  if (gro) {
+    int on = 1;
+    if (setsockopt(b->rx, SOL_UDP, UDP_GRO, &on, sizeof on) < 0) die("UDP_GRO");
+    int seg = (int)size; /* every send of the tx socket leaves as size-byte datagrams */
+    if (setsockopt(b->tx, SOL_UDP, UDP_SEGMENT, &seg, sizeof seg) < 0) die("UDP_SEGMENT");
+  }
+  struct sockaddr_in a = {0};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t alen = sizeof a;
+  if (bind(b->rx, (struct sockaddr *)&a, sizeof a) < 0 || getsockname(b->rx, (struct sockaddr *)&a, &alen) < 0) die("bind");
+  if (connect(b->tx, (struct sockaddr *)&a, sizeof a) < 0) die("connect");
+  if (getsockname(b->tx, (struct sockaddr *)&a, &alen) < 0 || connect(b->rx, (struct sockaddr *)&a, sizeof a) < 0) die("connect");
+  b->buf = calloc(1, GRO_SLOTS * GRO_SLOT > UDP_BATCH * size ? GRO_SLOTS * GRO_SLOT : UDP_BATCH * size);
+  memset(b->buf, 'x', UDP_BATCH * size);
+}
+
+/* sends `count` datagrams: one send(2) each, sendmmsg(2) of UDP_BATCH, or send(2) of a GSO buffer */
+static void udp_fill(struct udp_bench *b, const char *mode, uint64_t count) {
+  if (!strcmp(mode, "one")) {
+    for (uint64_t i = 0; i < count; i++)
+      if (send(b->tx, b->buf, b->size, MSG_NOSIGNAL) != (ssize_t)b->size) die("send");
+  } else if (!strcmp(mode, "mmsg")) {
+    for (uint64_t i = 0; i < count; i += UDP_BATCH) {
+      for (int k = 0; k < UDP_BATCH; k++) {
+        b->iov[k].iov_base = b->buf + k * b->size;
+        b->iov[k].iov_len = b->size;
+        memset(&b->msgs[k].msg_hdr, 0, sizeof b->msgs[k].msg_hdr);
+        b->msgs[k].msg_hdr.msg_iov = &b->iov[k];
+        b->msgs[k].msg_hdr.msg_iovlen = 1;
+      }
+      for (int done = 0; done < UDP_BATCH;) {
+        int r = sendmmsg(b->tx, b->msgs + done, UDP_BATCH - done, MSG_NOSIGNAL);
+        if (r < 0) die("sendmmsg");
+        done += r;
+      }
+    }
+  } else {
+    size_t len = b->segs * b->size;
+    for (uint64_t i = 0; i < count; i += b->segs)
+      if (send(b->tx, b->buf, len, MSG_NOSIGNAL) != (ssize_t)len) die("send (GSO)");
+  }
+}
+
+/* receives `count` datagrams: one recv(2) each, recvmmsg(2) of up to UDP_BATCH, or GRO recvmmsg of coalesced buffers */
+static void udp_drain(struct udp_bench *b, const char *mode, uint64_t count) {
+  if (!strcmp(mode, "one")) {
+    for (uint64_t i = 0; i < count; i++)
+      if (recv(b->rx, b->buf, b->size, 0) != (ssize_t)b->size) die("recv");
+  } else if (!strcmp(mode, "mmsg")) {
+    for (uint64_t got = 0; got < count;) {
+      for (int k = 0; k < UDP_BATCH; k++) {
+        b->iov[k].iov_base = b->buf + k * b->size;
+        b->iov[k].iov_len = b->size;
+        memset(&b->msgs[k].msg_hdr, 0, sizeof b->msgs[k].msg_hdr);
+        b->msgs[k].msg_hdr.msg_iov = &b->iov[k];
+        b->msgs[k].msg_hdr.msg_iovlen = 1;
+      }
+      int r = recvmmsg(b->rx, b->msgs, UDP_BATCH, MSG_WAITFORONE, NULL);
+      if (r < 0) die("recvmmsg");
+      for (int k = 0; k < r; k++)
+        if (b->msgs[k].msg_len != b->size) die("recvmmsg: a datagram of the wrong size");
+      got += (uint64_t)r;
+    }
+  } else {
+    for (uint64_t got = 0; got < count;) {
+      for (int k = 0; k < GRO_SLOTS; k++) {
+        b->iov[k].iov_base = b->buf + (size_t)k * GRO_SLOT;
+        b->iov[k].iov_len = GRO_SLOT;
+        memset(&b->msgs[k].msg_hdr, 0, sizeof b->msgs[k].msg_hdr);
+        b->msgs[k].msg_hdr.msg_iov = &b->iov[k];
+        b->msgs[k].msg_hdr.msg_iovlen = 1;
+        b->msgs[k].msg_hdr.msg_control = b->ctl[k];
+        b->msgs[k].msg_hdr.msg_controllen = sizeof b->ctl[k];
+      }
+      int r = recvmmsg(b->rx, b->msgs, GRO_SLOTS, MSG_WAITFORONE, NULL);
+      if (r < 0) die("recvmmsg (GRO)");
+      for (int k = 0; k < r; k++) {
+        size_t len = b->msgs[k].msg_len, seg = len;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&b->msgs[k].msg_hdr); c; c = CMSG_NXTHDR(&b->msgs[k].msg_hdr, c))
+          if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) seg = (size_t)*(int *)CMSG_DATA(c);
+        if (seg != b->size) {
+          fprintf(stderr, "len %zu seg %zu controllen %zu\n", len, seg, (size_t)b->msgs[k].msg_hdr.msg_controllen);
+          die("GRO: a segment size other than the datagram size");
+        }
+        got += (len + seg - 1) / seg;
+      }
+    }
+  }
+}
+
+/* send side (`sending`) or receive side timed, in rounds of udp_round datagrams; the other side untimed */
+static void udp_throughput(int sending, const char *mode, uint64_t n, uint64_t warm, size_t size) {
+  struct udp_bench b;
+  int gso = !strcmp(mode, "gso");
+  if (!gso && strcmp(mode, "one") && strcmp(mode, "mmsg")) {
+    fprintf(stderr, "client: udp mode must be one, mmsg or gso, got %s\n", mode);
+    exit(2);
+  }
+  udp_setup(&b, size, gso);
+  uint64_t round = udp_round(size);
+  /* the untimed side: the batched calls (GSO/GRO for the gso rows: a GRO socket needs GSO packets to coalesce) */
+  const char *other = gso ? "gso" : "mmsg";
+  double t = 0, *segs = calloc((n + round - 1) / round + 1, sizeof(double));
+  uint64_t timed = 0;
+  size_t nseg = 0;
+  for (uint64_t done = 0; done < warm + n; done += round) {
+    int timing = done >= warm;
+    double t0 = now();
+    if (sending) udp_fill(&b, mode, round);
+    else udp_fill(&b, other, round);
+    double t1 = now();
+    if (sending) udp_drain(&b, other, round);
+    else udp_drain(&b, mode, round);
+    double t2 = now();
+    if (timing) {
+      segs[nseg++] = sending ? t1 - t0 : t2 - t1;
+      t += segs[nseg - 1];
+      timed += round;
+    }
+  }
+  close(b.tx);
+  close(b.rx);
+  /* report() with each timed round's seconds as "segs" (the runner's segment statistics) */
+  printf("{\"ops\":%llu,\"bytes\":%llu,\"seconds\":%.9f,\"segs\":[", (unsigned long long)timed,
+         (unsigned long long)(timed * size), t);
+  for (size_t i = 0; i < nseg; i++) printf("%s%.9f", i ? "," : "", segs[i]);
+  printf("]}\n");
+}
+
 int main(int argc, char **argv) {
   if (argc < 6) {
     fprintf(stderr, "usage: client <workload> <port> <n> <warm> <size> [opt]\n");
@@ -417,6 +592,8 @@ int main(int argc, char **argv) {
   else if (!strcmp(w, "churn")) churn(n, warm);
   else if (!strcmp(w, "poll")) poll_bench(n);
   else if (!strcmp(w, "concurrent_echo")) concurrent_echo(n, warm, size);
+  else if (!strcmp(w, "udp_send")) udp_throughput(1, argc > 6 ? argv[6] : "one", n, warm, size);
+  else if (!strcmp(w, "udp_recv")) udp_throughput(0, argc > 6 ? argv[6] : "one", n, warm, size);
 #ifdef WITH_TLS
   else if (!strcmp(w, "tls_pingpong")) tls_pingpong(n, warm, size);
   else if (!strcmp(w, "tls_bulk_send")) tls_bulk_send(n, warm, size);

@@ -28,7 +28,9 @@ export type Workload =
   | "tls_pingpong"
   | "tls_bulk_send"
   | "tls_bulk_readinto"
-  | "tls_handshake";
+  | "tls_handshake"
+  | "udp_send"
+  | "udp_recv";
 
 /**
  * The TLS workloads' trust anchor: `BENCH_TLS_CA`, the path of the PEM

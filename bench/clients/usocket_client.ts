@@ -9,7 +9,10 @@
  * Written as MicroPython code would be: `sendall` + `readinto` for TCP
  * ping-pong, `sendto` + `recvfrom` for UDP, `sendall` for bulk sends,
  * `readinto` of one reused buffer or `recv(65536)` for bulk receives,
- * `socket` + `connect` + `recv` + `close` per connection. With `timeout`
+ * `socket` + `connect` + `recv` + `close` per connection; the UDP throughput
+ * rows (`udp_send`/`udp_recv`, opt `one`, `mmsg` or `gso`) as
+ * `send`/`recv_into`, `sendmmsg`/`recvmmsg` of a `DatagramBatch`, or a
+ * `UDP_SEGMENT` send and GRO receive. With `timeout`
  * the socket has `settimeout(5)` (the ping-pong rows "+ settimeout(5)").
  *
  * The TLS workloads wrap the connected socket with an `SSLContext`
@@ -190,6 +193,100 @@ function pollCost(a: BenchArgs): string {
   return report(calls, 0, (t - t0) / 1000);
 }
 
+/** Datagrams per GSO send: at most 64 (every kernel's UDP_MAX_SEGMENTS allows that), within 65 507 bytes. */
+const gsoSegs = (size: number) => Math.min(64, Math.floor(65507 / size));
+const UDP_BATCH = 64, GRO_SLOTS = 8, GRO_SLOT = 65536;
+const SO_RCVBUFFORCE = 33; // Linux (<asm-generic/socket.h>): SO_RCVBUF past rmem_max, with CAP_NET_ADMIN
+
+/**
+ * UDP send or receive throughput, as bench/c/client.c's udp_throughput: a
+ * connected pair on loopback, rounds of datagrams that fit the receiver's
+ * queue; the side measured is timed alone, the other (the batched calls,
+ * untimed) runs before or after it. `a.opt`: `one` (`send`/`recv_into`, one
+ * datagram per call), `mmsg` (`sendmmsg`/`recvmmsg` of a 64-slot
+ * `DatagramBatch`) or `gso` (`send` of a UDP_SEGMENT buffer / `recvmmsg` of
+ * GRO-coalesced buffers).
+ */
+function udpThroughput(a: BenchArgs, sending: boolean): string {
+  const mode = a.opt || "one";
+  if (mode !== "one" && mode !== "mmsg" && mode !== "gso") {
+    throw new Error(`udp mode must be one, mmsg or gso, got ${mode}`);
+  }
+  const size = a.size, segs = gsoSegs(size), round = segs * UDP_BATCH * 8;
+  const gso = mode === "gso";
+  const rx = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM);
+  const tx = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM);
+  rx.settimeout(10);
+  tx.settimeout(10);
+  rx.setsockopt(usocket.SOL_SOCKET, SO_RCVBUFFORCE, 256 << 20);
+  if (gso) {
+    rx.setsockopt(usocket.SOL_UDP, usocket.UDP_GRO, 1);
+    tx.setsockopt(usocket.SOL_UDP, usocket.UDP_SEGMENT, size);
+  }
+  rx.bind([HOST, 0]);
+  tx.connect(rx.getsockname());
+  rx.connect(tx.getsockname());
+  const one = new Uint8Array(size).fill(120);
+  const gsoBuf = new Uint8Array(segs * size).fill(120);
+  const out = new usocket.DatagramBatch(UDP_BATCH, size, { addresses: false });
+  out.data.fill(120);
+  out.lengths.fill(size);
+  const inb = new usocket.DatagramBatch(UDP_BATCH, size, { addresses: false });
+  const gro = new usocket.DatagramBatch(GRO_SLOTS, GRO_SLOT, { addresses: false, segments: true });
+  const fill = (m: string, count: number) => {
+    if (m === "one") {
+      for (let i = 0; i < count; i++) if (tx.send(one) !== size) throw new Error("short send");
+    } else if (m === "mmsg") {
+      for (let i = 0; i < count; i += UDP_BATCH) {
+        for (let done = 0; done < UDP_BATCH;) done += tx.sendmmsg(out, UDP_BATCH - done);
+      }
+    } else {
+      for (let i = 0; i < count; i += segs) if (tx.send(gsoBuf) !== gsoBuf.length) throw new Error("short GSO send");
+    }
+  };
+  const drain = (m: string, count: number) => {
+    if (m === "one") {
+      for (let i = 0; i < count; i++) if (rx.recv_into(one) !== size) throw new Error("wrong datagram size");
+    } else if (m === "mmsg") {
+      const lengths = inb.lengths;
+      for (let got = 0; got < count;) {
+        const r = rx.recvmmsg(inb);
+        for (let k = 0; k < r; k++) if (lengths[k] !== size) throw new Error("wrong datagram size");
+        got += r;
+      }
+    } else {
+      const lengths = gro.lengths, seg = gro.segments!;
+      for (let got = 0; got < count;) {
+        const r = rx.recvmmsg(gro);
+        for (let k = 0; k < r; k++) {
+          const s = seg[k] || lengths[k];
+          if (s !== size) throw new Error(`GRO segment size ${s}, expected ${size}`);
+          got += Math.ceil(lengths[k] / s);
+        }
+      }
+    }
+  };
+  const other = gso ? "gso" : "mmsg";
+  let t = 0, timed = 0;
+  const rounds: number[] = [];
+  for (let done = 0; done < a.warm + a.n; done += round) {
+    const t0 = now();
+    fill(sending ? mode : other, round);
+    const t1 = now();
+    drain(sending ? other : mode, round);
+    const t2 = now();
+    if (done >= a.warm) {
+      rounds.push((sending ? t1 - t0 : t2 - t1) / 1000);
+      t += sending ? t1 - t0 : t2 - t1;
+      timed += round;
+    }
+  }
+  rx.close();
+  tx.close();
+  // each timed round's seconds too: the runner's segment statistics
+  return JSON.stringify({ ops: timed, bytes: timed * size, seconds: t / 1000, segs: rounds });
+}
+
 const a = parseArgs(process.argv.slice(2));
 const timeout = a.opt === "timeout" ? 5 : null;
 const out = a.workload === "tcp_pingpong"
@@ -206,6 +303,8 @@ const out = a.workload === "tcp_pingpong"
   ? churn(a)
   : a.workload === "poll"
   ? pollCost(a)
+  : a.workload === "udp_send" || a.workload === "udp_recv"
+  ? udpThroughput(a, a.workload === "udp_send")
   : a.workload === "tls_pingpong"
   ? tcpPingpong(a, timeout, tlsContext())
   : a.workload === "tls_bulk_send"

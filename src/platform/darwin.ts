@@ -162,6 +162,10 @@ export const darwin: PlatformTable = {
     IPV6_RECVERR: 0, // not on macOS
     TCP_INFO: 0, // not on macOS
     IF_NAMESIZE: 16,
+    SOL_UDP: 0, // not on macOS (IPPROTO_UDP is the level there)
+    UDP_SEGMENT: 0, // not on macOS
+    UDP_GRO: 0, // not on macOS
+    MSG_WAITFORONE: 0, // not on macOS
     SO_EE_ORIGIN_LOCAL: 0, // not on macOS
     SO_EE_ORIGIN_ICMP: 0, // not on macOS
     SO_EE_ORIGIN_ICMP6: 0, // not on macOS
@@ -313,6 +317,7 @@ export const darwin: PlatformTable = {
     rtattr: null,
     ucred: null, // LOCAL_PEERCRED gives a struct xucred instead
     sock_extended_err: null,
+    mmsghdr: null, // no sendmmsg/recvmmsg (only the private sendmsg_x/recvmsg_x)
     tcp_info: null, // TCP_CONNECTION_INFO gives a struct tcp_connection_info instead
   },
   arch: {

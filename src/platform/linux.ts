@@ -162,6 +162,10 @@ export const linux: PlatformTable = {
     IPV6_RECVERR: 25,
     TCP_INFO: 11,
     IF_NAMESIZE: 16,
+    SOL_UDP: 17,
+    UDP_SEGMENT: 103,
+    UDP_GRO: 104,
+    MSG_WAITFORONE: 0x10000,
     SO_EE_ORIGIN_LOCAL: 1,
     SO_EE_ORIGIN_ICMP: 2,
     SO_EE_ORIGIN_ICMP6: 3,
@@ -329,6 +333,7 @@ export const linux: PlatformTable = {
       ee_info: 8,
       ee_data: 12,
     },
+    mmsghdr: { size: 64, msg_hdr: 0, msg_len: 56 },
     tcp_info: {
       size: 232,
       tcpi_state: 0,

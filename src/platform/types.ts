@@ -161,6 +161,10 @@ export type ConstantName =
   | "IPV6_RECVERR"
   | "TCP_INFO"
   | "IF_NAMESIZE"
+  | "SOL_UDP"
+  | "UDP_SEGMENT"
+  | "UDP_GRO"
+  | "MSG_WAITFORONE"
   | "SO_EE_ORIGIN_LOCAL"
   | "SO_EE_ORIGIN_ICMP"
   | "SO_EE_ORIGIN_ICMP6";
@@ -371,6 +375,8 @@ export interface Layouts {
     ee_info: number;
     ee_data: number;
   } | null;
+  /** Linux's `struct mmsghdr` (`sendmmsg(2)`/`recvmmsg(2)`): a `struct msghdr` at `msg_hdr`, then `unsigned int msg_len`; `null` elsewhere. */
+  mmsghdr: { size: number; msg_hdr: number; msg_len: number } | null;
   /** Linux's `struct tcp_info` (TCP_INFO) as this system's headers have it; `null` elsewhere. */
   tcp_info: ({ size: number } & Record<TcpInfoField, number>) | null;
 }
