@@ -8,7 +8,7 @@ import process from "node:process";
 import { test } from "node:test";
 import * as usocket from "../mod.ts";
 import { reactor } from "../src/asyncio/reactor.ts";
-import { closeAll, execPath, fdCount, isBun, runScript, settledFdCount, tcpPair, text, utf8 } from "./helpers.ts";
+import { closeAll, execPath, fdCount, isBun, runScript, settledFdCount, slow, tcpPair, text, utf8 } from "./helpers.ts";
 import { Child, testPki } from "./tls_helpers.ts";
 
 const { asyncio, errno, ssl } = usocket;
@@ -473,14 +473,19 @@ test("exit: a script that connects, awaits a reply and returns exits within a se
   const args = isBun
     ? [exitChild, String(port)]
     : ["run", "--allow-ffi", "--allow-read", "--allow-net", exitChild, String(port)];
-  const child = new Child(execPath, args);
-  const m = await child.line(/REPLY yes (\d+)/, 15000);
-  const code = await child.exited;
-  const after = Date.now() - Number(m[1]);
-  assert.equal(code, 0, child.out);
-  assert.ok(after < 1000, `exited ${after} ms after its reply`);
-  server.close();
-  await server.wait_closed();
+  try {
+    const child = new Child(execPath, args);
+    const m = await child.line(/REPLY yes (\d+)/, 15000 * slow);
+    const code = await child.exited;
+    const after = Date.now() - Number(m[1]);
+    assert.equal(code, 0, child.out);
+    // a loop kept alive by the reactor would never exit (the Child is killed after 30 s times slow)
+    assert.ok(after < 1000 * slow, `exited ${after} ms after its reply (bound ${1000 * slow})`);
+  } finally {
+    // closed even when a check failed: its accept wait would fail the leak test below
+    server.close();
+    await server.wait_closed();
+  }
 });
 
 test("cancellation: AbortSignal during accept and connect; a peer reset while awaited; AF_UNIX streams", async () => {

@@ -281,7 +281,7 @@ export class Child {
     const timer = setTimeout(() => this.proc.kill("SIGKILL"), 30000 * slow);
     this.exited.then(() => clearTimeout(timer));
   }
-  async line(re: RegExp, ms = 10000): Promise<RegExpMatchArray> {
+  async line(re: RegExp, ms = 10000 * slow): Promise<RegExpMatchArray> {
     const deadline = Date.now() + ms;
     for (;;) {
       const m = this.out.match(re);
