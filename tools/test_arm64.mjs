@@ -15,6 +15,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { join } from "node:path";
 import { bin, bunCounts, denoCounts, denoTestFlags, root, Tally } from "./suite.mjs";
 
+const started = Date.now();
 const args = process.argv.slice(2);
 const only = args[0] === "deno" || args[0] === "bun" ? args.shift() : undefined;
 const files = args; // default: the whole of tests/
@@ -155,6 +156,7 @@ for (const [name, npmName, version, inPkg] of runtimes) {
   }
   times.push(`${name}: ${r.passed} passed, ${r.failed} failed in ${r.seconds} s`);
 }
-console.log(`\narm64 under ${emulation}:\n  ${times.join("\n  ")}`);
+const total = ((Date.now() - started) / 1000).toFixed(0);
+console.log(`\narm64 under ${emulation} (${total} s in all, installs included):\n  ${times.join("\n  ")}`);
 t.report();
 process.exit(t.exitCode);
