@@ -15,6 +15,8 @@ import { C, E, L } from "../src/platform/mod.ts";
 import {
   assertOSError,
   closeAll,
+  emulation,
+  emulationSkip,
   execPath,
   inetSocketCount,
   isBun,
@@ -54,7 +56,12 @@ test("sendmsg gathers buffers (bytes, strings, views) and sends to an address; r
   assert.deepEqual(from, tx.getsockname());
   // no buffers at all: an empty datagram
   assert.equal(tx.sendmsg([], null, 0, addr), 0);
-  assert.equal(rx.recvmsg(8)[0].length, 0);
+  if (emulation) {
+    // qemu-user 7.2's sendmsg returns 0 without sending when there is no iovec (tools/qemu_limits.c)
+    console.log(`sendmsg with no buffers: its empty datagram not awaited under ${emulation}, which sends none`);
+  } else {
+    assert.equal(rx.recvmsg(8)[0].length, 0);
+  }
   closeAll(rx, tx);
 });
 
@@ -140,7 +147,11 @@ test("SCM_RIGHTS: descriptors passed over a socketpair are new, close-on-exec an
   assert.equal(inetSocketCount(), before);
 });
 
-test("SCM_RIGHTS truncated: descriptors beyond maxfds are closed by the kernel (MSG_CTRUNC), none leak", async () => {
+test("SCM_RIGHTS truncated: descriptors beyond maxfds are closed by the kernel (MSG_CTRUNC), none leak", {
+  skip: emulationSkip(
+    "SCM_RIGHTS truncation (qemu-user receives into a larger buffer of its own: no MSG_CTRUNC, the rest stay open)",
+  ),
+}, async () => {
   await settledFdCount();
   const [a, b] = usocket.socketpair(usocket.AF_UNIX, usocket.SOCK_DGRAM);
   b.settimeout(5);
@@ -283,7 +294,15 @@ test("IPV6_PKTINFO and IPV6_HOPLIMIT on ::1; IP_RECVTTL gives the sender's TTL",
 
 test("SO_TIMESTAMPNS: arrival time near now; a control buffer too small gives MSG_CTRUNC and a short item, never more", () => {
   const [rx, addr] = udpRx();
-  rx.setsockopt(usocket.SOL_SOCKET, usocket.SO_TIMESTAMPNS, 1);
+  try {
+    rx.setsockopt(usocket.SOL_SOCKET, usocket.SO_TIMESTAMPNS, 1);
+  } catch (e) {
+    // qemu-user 7.2 does not translate SO_TIMESTAMPNS (tools/qemu_limits.c); natively it must work
+    if (!emulation || !(e instanceof usocket.OSError) || e.errno !== usocket.errno.ENOPROTOOPT) throw e;
+    console.log(`SO_TIMESTAMPNS: ENOPROTOOPT from ${emulation}; the rest of this test skipped`);
+    rx.close();
+    return;
+  }
   const tx = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM);
   tx.sendto("t", addr);
   const [, anc, flags] = rx.recvmsg(8, usocket.CMSG_SPACE(L.timespec.size));
@@ -430,6 +449,19 @@ test("tcp_info decodes a connection's state within the length the kernel returne
   while (got < 10000) got += conn.recv(65536).length;
   const info = usocket.tcp_info(c);
   assert.equal(info.tcpi_state, 1); // TCP_ESTABLISHED
+  const length = c.getsockopt(usocket.IPPROTO_TCP, C.TCP_INFO, L.tcp_info!.size).length;
+  if (emulation && length < L.tcp_info!.size) {
+    // qemu-user 7.2 copies TCP_INFO back as an int: 4 bytes (tools/qemu_limits.c). Then only
+    // what lies in them is decoded.
+    console.log(`tcp_info: ${emulation} returned ${length} of ${L.tcp_info!.size} bytes; nothing past them decoded`);
+    const offsets = L.tcp_info as unknown as Record<string, number>;
+    for (const key of Object.keys(info)) assert.ok(offsets[key] < length, `${key} at ${offsets[key]} decoded`);
+    assert.equal(info.tcpi_rtt, undefined);
+    assert.equal(info.tcpi_bytes_acked, undefined);
+    assert.equal(usocket.tcp_info(srv).tcpi_state, 10); // TCP_LISTEN
+    closeAll(c, conn, srv);
+    return;
+  }
   assert.ok(
     info.tcpi_snd_mss! > 0 && info.tcpi_rtt! > 0,
     JSON.stringify(info, (_, v) => typeof v === "bigint" ? String(v) : v),

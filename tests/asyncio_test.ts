@@ -8,7 +8,7 @@ import process from "node:process";
 import { test } from "node:test";
 import * as usocket from "../mod.ts";
 import { reactor } from "../src/asyncio/reactor.ts";
-import { closeAll, execPath, fdCount, isBun, runScript, settledFdCount, tcpPair, text, utf8 } from "./helpers.ts";
+import { closeAll, execPath, fdCount, isBun, runScript, settledFdCount, slow, tcpPair, text, utf8 } from "./helpers.ts";
 import { Child, testPki } from "./tls_helpers.ts";
 
 const { asyncio, errno, ssl } = usocket;
@@ -225,13 +225,15 @@ test("wait_for cancels a waiting read without losing bytes; an AbortSignal too",
   done.abort("reason");
   await assert.rejects(asyncio.sock_recv(b, 100, { signal: done.signal }), (e) => e === "reason");
   assert.equal(text(await bounded(asyncio.sock_recv(b, 100))), "still");
-  // wait_for on streams
+  // wait_for on streams: the server writes half a line after one gap, the rest after another
+  // (gaps times helpers.slow: under emulation the loop stalls for a while at times)
+  const gap = 100 * slow;
   const server = await asyncio.start_server(
     async (r, w) => {
-      await asyncio.sleep_ms(100);
+      await asyncio.sleep_ms(gap);
       w.write("par");
       await w.drain();
-      await asyncio.sleep_ms(100);
+      await asyncio.sleep_ms(gap);
       w.write("tial\nrest\n");
       await w.drain();
       await r.read(); // until the client closes
@@ -240,17 +242,24 @@ test("wait_for cancels a waiting read without losing bytes; an AbortSignal too",
     "127.0.0.1",
     0,
   );
-  const [, port] = server.sockets[0].getsockname() as [string, number];
-  const [reader, writer] = await bounded(asyncio.open_connection("127.0.0.1", port));
-  await assert.rejects(asyncio.wait_for(reader.readline(), 0.02), asyncio.TimeoutError);
-  // half a line arrives while nobody reads; the next timeout keeps it too
-  await assert.rejects(asyncio.wait_for_ms(reader.readline(), 130), (e: Error) => e.name === "TimeoutError");
-  assert.equal(text(await bounded(reader.readline())), "partial\n");
-  assert.equal(text(await bounded(reader.readline())), "rest\n");
-  await writer.close();
-  server.close();
-  await server.wait_closed();
-  closeAll(a, b);
+  try {
+    const [, port] = server.sockets[0].getsockname() as [string, number];
+    const [reader, writer] = await bounded(asyncio.open_connection("127.0.0.1", port));
+    try {
+      await assert.rejects(asyncio.wait_for(reader.readline(), 0.02), asyncio.TimeoutError);
+      // half a line arrives while nobody reads; the next timeout keeps it too
+      await assert.rejects(asyncio.wait_for_ms(reader.readline(), 1.3 * gap), (e: Error) => e.name === "TimeoutError");
+      assert.equal(text(await bounded(reader.readline())), "partial\n");
+      assert.equal(text(await bounded(reader.readline())), "rest\n");
+    } finally {
+      await writer.close();
+    }
+  } finally {
+    // closed even when a check failed: a waiter left behind would fail the later tests' counts
+    server.close();
+    await server.wait_closed();
+    closeAll(a, b);
+  }
 });
 
 test("closing an awaited socket rejects with EBADF; its reused number never wakes the old waiter", async () => {
@@ -473,14 +482,19 @@ test("exit: a script that connects, awaits a reply and returns exits within a se
   const args = isBun
     ? [exitChild, String(port)]
     : ["run", "--allow-ffi", "--allow-read", "--allow-net", exitChild, String(port)];
-  const child = new Child(execPath, args);
-  const m = await child.line(/REPLY yes (\d+)/, 15000);
-  const code = await child.exited;
-  const after = Date.now() - Number(m[1]);
-  assert.equal(code, 0, child.out);
-  assert.ok(after < 1000, `exited ${after} ms after its reply`);
-  server.close();
-  await server.wait_closed();
+  try {
+    const child = new Child(execPath, args);
+    const m = await child.line(/REPLY yes (\d+)/, 15000 * slow);
+    const code = await child.exited;
+    const after = Date.now() - Number(m[1]);
+    assert.equal(code, 0, child.out);
+    // a loop kept alive by the reactor would never exit (the Child is killed after 30 s times slow)
+    assert.ok(after < 1000 * slow, `exited ${after} ms after its reply (bound ${1000 * slow})`);
+  } finally {
+    // closed even when a check failed: its accept wait would fail the leak test below
+    server.close();
+    await server.wait_closed();
+  }
 });
 
 test("cancellation: AbortSignal during accept and connect; a peer reset while awaited; AF_UNIX streams", async () => {

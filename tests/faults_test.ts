@@ -11,7 +11,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import process from "node:process";
 import { test } from "node:test";
 import * as usocket from "../mod.ts";
-import { execPath, isBun, nextMessage, startWorker } from "./helpers.ts";
+import { execPath, isBun, nextMessage, slow, startWorker } from "./helpers.ts";
 import { fnv1a, pattern } from "./peers/rel_pattern.ts";
 
 const { errno, OSError } = usocket;
@@ -282,7 +282,9 @@ test("faults: a raw setsockopt(SO_RCVTIMEO/SO_SNDTIMEO) never makes settimeout(0
   // README: "every socket option, raw setsockopt". settimeout() keeps its
   // timeout in the same descriptor options, so a raw write must not leave the
   // socket waiting by a value it does not know about. One child per case, in
-  // parallel, each killed after 4 s.
+  // parallel, each killed after 4 s (times helpers.slow: under emulation a
+  // child alone ran 3.2-3.8 s, most of it start-up; the 150-1500 ms each call may
+  // take is not scaled).
   const one = (which: string) =>
     new Promise<string>((resolve) => {
       const child = spawn(execPath, argvFor("rel_rawtimeo_child.ts", which), { stdio: ["ignore", "pipe", "pipe"] });
@@ -290,11 +292,11 @@ test("faults: a raw setsockopt(SO_RCVTIMEO/SO_SNDTIMEO) never makes settimeout(0
       child.stdout!.setEncoding("utf8");
       child.stdout!.on("data", (d: string) => (out += d));
       child.stderr!.resume();
-      const timer = setTimeout(() => child.kill("SIGKILL"), 4000);
+      const timer = setTimeout(() => child.kill("SIGKILL"), 4000 * slow);
       child.on("close", (_code, signal) => {
         clearTimeout(timer);
         const [, got, ms] = out.trim().split(" ");
-        if (signal) resolve(`${which}: still waiting after 4 s (killed)`);
+        if (signal) resolve(`${which}: still waiting after ${4 * slow} s (killed)`);
         else if (got !== "ETIMEDOUT" || !(Number(ms) >= 150 && Number(ms) < 1500)) {
           resolve(`${which}: ${got} after ${ms} ms`);
         } else resolve("ok");

@@ -28,6 +28,25 @@ export const execPath: string = process.env.USOCKET_EXEC_PATH || process.execPat
  */
 export const slow: number = Math.max(1, Number(process.env.USOCKET_SLOW) || 1);
 
+/**
+ * The emulator this run is under, or `undefined` when native: `USOCKET_EMULATION`
+ * (`npm run test:arm64` sets `qemu-user 7.2.22`, say). A test skips a check
+ * that the emulator cannot pass only when this is set, and says why; what
+ * qemu-user lacks is measured by `tools/qemu_limits.c`, which test:arm64 runs first.
+ */
+export const emulation: string | undefined = process.env.USOCKET_EMULATION || undefined;
+
+/**
+ * A test's `skip` option for a kernel behaviour the emulator does not
+ * reproduce: natively `false`; under emulation the reason, printed now.
+ */
+export function emulationSkip(what: string): string | false {
+  if (!emulation) return false;
+  const reason = `skipped under ${emulation}: ${what} (tools/qemu_limits.c measures it)`;
+  console.log(reason);
+  return reason;
+}
+
 /** True under Bun. */
 export const isBun: boolean = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 

@@ -336,6 +336,14 @@ test("ssl: openssl_version() names the OpenSSL in use", () => {
   assert.throws(() => (ssl.openssl_version as (...a: unknown[]) => string)(1), TypeError);
 });
 
+test("ssl: load_default_certs() and create_default_context() take the system's CA paths (SSL_CTX_set_default_verify_paths)", () => {
+  const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+  ctx.load_default_certs(); // raises SSLError if OpenSSL refuses
+  const d = ssl.create_default_context();
+  assert.equal(d.verify_mode, ssl.CERT_REQUIRED);
+  assert.equal(d.check_hostname, true);
+});
+
 test("ssl: a peer that is not TLS, or resets mid-handshake, raises at once; nothing leaks", async () => {
   const p = testPki();
   const before = inetSocketCount();

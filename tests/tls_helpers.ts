@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import * as usocket from "../mod.ts";
+import { slow } from "./helpers.ts";
 
 const { ssl } = usocket;
 
@@ -276,10 +277,11 @@ export class Child {
         ? this.proc.stdin!.write(input, () => r())
         : this.proc.stdin!.end(input, () => r())
     );
-    const timer = setTimeout(() => this.proc.kill("SIGKILL"), 30000);
+    // bounds on how long a child may take: times helpers.slow under emulation
+    const timer = setTimeout(() => this.proc.kill("SIGKILL"), 30000 * slow);
     this.exited.then(() => clearTimeout(timer));
   }
-  async line(re: RegExp, ms = 10000): Promise<RegExpMatchArray> {
+  async line(re: RegExp, ms = 10000 * slow): Promise<RegExpMatchArray> {
     const deadline = Date.now() + ms;
     for (;;) {
       const m = this.out.match(re);
@@ -293,7 +295,7 @@ export class Child {
   }
   /** Waits for the exit (bounded); returns the output. */
   async done(): Promise<string> {
-    const t = setTimeout(() => this.proc.kill("SIGKILL"), 15000);
+    const t = setTimeout(() => this.proc.kill("SIGKILL"), 15000 * slow);
     await this.exited;
     clearTimeout(t);
     return this.out;
