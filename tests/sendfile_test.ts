@@ -185,3 +185,11 @@ test("sendfile refuses datagram sockets and bad arguments before any syscall; EB
   assertOSError(() => a.sendfile(bigPath), usocket.errno.EBADF);
   b.close();
 });
+
+test("sendfile to a closed peer raises EPIPE (SIGPIPE blocked for the call and taken off the queue: faults_test runs it with the default action)", () => {
+  const [a, b] = usocket.socketpair();
+  b.close();
+  assertOSError(() => a.sendfile(bigPath), usocket.errno.EPIPE);
+  assertOSError(() => a.sendfile(bigPath, 0, 10), usocket.errno.EPIPE);
+  a.close();
+});
