@@ -15,7 +15,16 @@ import * as usocket from "../mod.ts";
 import { netlinkCodec } from "../src/address/netlink.ts";
 import { packetCodec } from "../src/address/packet.ts";
 import { linux as linuxTable } from "../src/platform/linux.ts";
-import { assertOSError, assertSurplusRefused, execPath, isBun, type SurplusCase, text, utf8 } from "./helpers.ts";
+import {
+  assertOSError,
+  assertSurplusRefused,
+  emulationSkip,
+  execPath,
+  isBun,
+  type SurplusCase,
+  text,
+  utf8,
+} from "./helpers.ts";
 
 const linux = process.platform === "linux";
 const here = (p: string) => new URL(p, import.meta.url).pathname;
@@ -283,8 +292,12 @@ test(
     rx.settimeout(5);
     using tx = usocket.socket(usocket.AF_INET, usocket.SOCK_DGRAM);
     tx.setsockopt(usocket.SOL_SOCKET, usocket.SO_BINDTODEVICE, utf8("lo"));
-    const back = tx.getsockopt(usocket.SOL_SOCKET, usocket.SO_BINDTODEVICE, 16) as Uint8Array;
-    assert.equal(text(back.subarray(0, back.indexOf(0) < 0 ? back.length : back.indexOf(0))), "lo");
+    // qemu-user 7.2 does not translate getsockopt(SO_BINDTODEVICE): EINVAL (tools/qemu_limits.c)
+    const readBack = !emulationSkip("reading SO_BINDTODEVICE back with getsockopt");
+    if (readBack) {
+      const back = tx.getsockopt(usocket.SOL_SOCKET, usocket.SO_BINDTODEVICE, 16) as Uint8Array;
+      assert.equal(text(back.subarray(0, back.indexOf(0) < 0 ? back.length : back.indexOf(0))), "lo");
+    }
     tx.sendto("bound", rx.getsockname());
     assert.equal(text(rx.recv(16)), "bound");
     assertOSError(
@@ -293,7 +306,9 @@ test(
     );
     // an empty name unbinds
     tx.setsockopt(usocket.SOL_SOCKET, usocket.SO_BINDTODEVICE, new Uint8Array(0));
-    assert.equal((tx.getsockopt(usocket.SOL_SOCKET, usocket.SO_BINDTODEVICE, 16) as Uint8Array).length, 0);
+    if (readBack) {
+      assert.equal((tx.getsockopt(usocket.SOL_SOCKET, usocket.SO_BINDTODEVICE, 16) as Uint8Array).length, 0);
+    }
   },
 );
 

@@ -45,6 +45,11 @@ int main(void) {
   printf("setsockopt IP_MULTICAST_IF: %s\n", result(setsockopt(tx, IPPROTO_IP, IP_MULTICAST_IF, &lo, sizeof lo)));
   int one = 1;
   printf("setsockopt SO_TIMESTAMPNS: %s\n", result(setsockopt(rx, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one)));
+  char dev[16] = "lo";
+  socklen_t devlen = sizeof dev;
+  int set = setsockopt(tx, SOL_SOCKET, SO_BINDTODEVICE, dev, 3);
+  printf("setsockopt SO_BINDTODEVICE lo: %s; ", result(set));
+  printf("getsockopt SO_BINDTODEVICE: %s\n", result(getsockopt(tx, SOL_SOCKET, SO_BINDTODEVICE, dev, &devlen)));
 
   int t = socket(AF_INET, SOCK_STREAM, 0);
   struct tcp_info ti;
