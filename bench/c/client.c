@@ -459,6 +459,17 @@ static void udp_setup(struct udp_bench *b, size_t size, int gro) {
   memset(b->buf, 'x', UDP_BATCH * size);
 }
 
+/* the UDP_BATCH message headers, slot k at buf + k * size (rewritten before each call, as the kernel updates them) */
+static void udp_headers(struct udp_bench *b) {
+  for (int k = 0; k < UDP_BATCH; k++) {
+    b->iov[k].iov_base = b->buf + k * b->size;
+    b->iov[k].iov_len = b->size;
+    memset(&b->msgs[k].msg_hdr, 0, sizeof b->msgs[k].msg_hdr);
+    b->msgs[k].msg_hdr.msg_iov = &b->iov[k];
+    b->msgs[k].msg_hdr.msg_iovlen = 1;
+  }
+}
+
 /* sends `count` datagrams: one send(2) each, sendmmsg(2) of UDP_BATCH, or send(2) of a GSO buffer */
 static void udp_fill(struct udp_bench *b, const char *mode, uint64_t count) {
   if (!strcmp(mode, "one")) {
@@ -466,13 +477,7 @@ static void udp_fill(struct udp_bench *b, const char *mode, uint64_t count) {
       if (send(b->tx, b->buf, b->size, MSG_NOSIGNAL) != (ssize_t)b->size) die("send");
   } else if (!strcmp(mode, "mmsg")) {
     for (uint64_t i = 0; i < count; i += UDP_BATCH) {
-      for (int k = 0; k < UDP_BATCH; k++) {
-        b->iov[k].iov_base = b->buf + k * b->size;
-        b->iov[k].iov_len = b->size;
-        memset(&b->msgs[k].msg_hdr, 0, sizeof b->msgs[k].msg_hdr);
-        b->msgs[k].msg_hdr.msg_iov = &b->iov[k];
-        b->msgs[k].msg_hdr.msg_iovlen = 1;
-      }
+      udp_headers(b);
       for (int done = 0; done < UDP_BATCH;) {
         int r = sendmmsg(b->tx, b->msgs + done, UDP_BATCH - done, MSG_NOSIGNAL);
         if (r < 0) die("sendmmsg");
@@ -493,13 +498,7 @@ static void udp_drain(struct udp_bench *b, const char *mode, uint64_t count) {
       if (recv(b->rx, b->buf, b->size, 0) != (ssize_t)b->size) die("recv");
   } else if (!strcmp(mode, "mmsg")) {
     for (uint64_t got = 0; got < count;) {
-      for (int k = 0; k < UDP_BATCH; k++) {
-        b->iov[k].iov_base = b->buf + k * b->size;
-        b->iov[k].iov_len = b->size;
-        memset(&b->msgs[k].msg_hdr, 0, sizeof b->msgs[k].msg_hdr);
-        b->msgs[k].msg_hdr.msg_iov = &b->iov[k];
-        b->msgs[k].msg_hdr.msg_iovlen = 1;
-      }
+      udp_headers(b);
       int r = recvmmsg(b->rx, b->msgs, UDP_BATCH, MSG_WAITFORONE, NULL);
       if (r < 0) die("recvmmsg");
       for (int k = 0; k < r; k++)
