@@ -107,7 +107,8 @@ export function listen_fds(unset_environment = true): Socket[] {
  * (systemd's `FileDescriptorName=`; `"unknown"` when absent), as
  * `sd_listen_fds_with_names(3)`.
  *
- * @throws {OSError} EINVAL for malformed variables; EBADF when a promised descriptor is not open
+ * @throws {OSError} EINVAL for malformed variables; EBADF when a promised
+ *   descriptor is not open (the sockets adopted before it are closed again)
  * @example
  * ```ts
  * import * as usocket from "../mod.ts";
@@ -121,9 +122,14 @@ export function listen_fds_with_names(unset_environment = true): [name: string, 
     throw new TypeError(`unset_environment must be a boolean, got ${typeName(unset_environment)}`);
   }
   const out: [string, Socket][] = [];
-  for (const [fd, name] of passed(unset_environment)) {
-    const s = adopt(fd);
-    if (s !== null) out.push([name, s]);
+  try {
+    for (const [fd, name] of passed(unset_environment)) {
+      const s = adopt(fd);
+      if (s !== null) out.push([name, s]);
+    }
+  } catch (e) {
+    for (const [, s] of out) s.close(); // none half-adopted: the caller gets an error, not some of them
+    throw e;
   }
   return out;
 }
