@@ -154,6 +154,8 @@ export class DatagramBatch {
   /** The sockaddr of a call's one destination (`sendmmsg(…, address)`). */
   readonly #dest: Uint8Array;
   readonly #nameLen: Int32Array;
+  /** Control bytes the last receive left in each slot; 0 after a send, and past the receive's count. */
+  readonly #ctlLen: Int32Array;
   readonly #ctl: Uint8Array | null;
   readonly #c32: Int32Array | null;
   /** Control bytes per slot (a multiple of the cmsg alignment): the caller's `ancbufsize`, or room for a UDP_GRO item. */
@@ -239,6 +241,7 @@ export class DatagramBatch {
     this.#names = addresses ? all.subarray(nameOff, nameOff + count * SA) : null;
     this.#dest = all.subarray(destOff, destOff + SA);
     this.#nameLen = new Int32Array(count);
+    this.#ctlLen = new Int32Array(count);
     this.#cs = cs;
     this.#ctl = cs > 0 ? all.subarray(ctlOff, ctlOff + count * cs) : null;
     this.#c32 = cs > 0 ? new Int32Array(all.buffer, ctlOff, (count * cs) >> 2) : null;
@@ -295,8 +298,8 @@ export class DatagramBatch {
   /**
    * The control messages received with message `i` as `[level, type, data]`
    * items (see `decode_cmsg`), within the bytes the kernel wrote; `[]` when
-   * the batch has no control buffers. Valid after a receive, for `i` below
-   * its count. Allocates the items.
+   * the batch has no control buffers, for a slot the last receive did not
+   * fill, and after a send. Allocates the items.
    *
    * @example
    * ```ts
@@ -315,13 +318,7 @@ export class DatagramBatch {
     i = int(i, "i", 0, this.count - 1);
     const ctl = this.#ctl, cs = this.#cs;
     if (ctl === null) return [];
-    const len = this.#h32[this.#at(i) + CONTROLLEN];
-    return decodeControl(ctl.subarray(i * cs, (i + 1) * cs), Math.min(len, cs));
-  }
-
-  /** Index (in int32 units) of entry `i` of the header array. */
-  #at(i: number): number {
-    return i * STRIDE;
+    return decodeControl(ctl.subarray(i * cs, (i + 1) * cs), Math.min(this.#ctlLen[i], cs));
   }
 
   /**
@@ -381,12 +378,15 @@ export class DatagramBatch {
   _received(r: number, strip: number): void {
     const h = this.#h32, lengths = this.lengths, flags = this.flags, names = this.#nameLen;
     const keep = ~strip, hasNames = this.#names !== null, seg = this.segments;
+    const ctl = this.#ctl === null ? null : this.#ctlLen;
     for (let i = 0, o = 0; i < r; i++, o += STRIDE) {
       lengths[i] = h[o + MSGLEN];
       flags[i] = h[o + FLAGS] & keep;
       names[i] = hasNames ? h[o + NAMELEN] : 0;
+      if (ctl !== null) ctl[i] = h[o + CONTROLLEN];
       if (seg !== null) seg[i] = this.#groSize(i, h[o + CONTROLLEN]);
     }
+    if (ctl !== null) ctl.fill(0, r); // slots this receive did not fill hold no items
   }
 
   /** The UDP_GRO segment size in slot `i`'s control buffer (`len` bytes filled), or 0. */
@@ -445,6 +445,7 @@ export class DatagramBatch {
       h[o + CONTROLLEN] = ctlLen;
       h[o + FLAGS] = 0;
     }
+    this.#ctlLen.fill(0); // what a send wrote there (UDP_SEGMENT) is not received data
     return this._hdr;
   }
 
@@ -453,6 +454,7 @@ export class DatagramBatch {
     this.lengths[0] = len;
     this.flags[0] = 0;
     this.#nameLen[0] = 0;
+    this.#ctlLen.fill(0);
     if (this.segments !== null) this.segments[0] = 0;
   }
 }

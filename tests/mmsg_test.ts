@@ -366,6 +366,20 @@ test("options.buffer: the slots are the caller's memory; ancdata per message (IP
   const anc = b.ancdata(0);
   assert.equal(anc.length, 1);
   assert.deepEqual(usocket.decode_cmsg(anc[0]), { kind: "ttl", ttl: 64 });
+  assert.deepEqual(b.ancdata(1), []); // a slot this receive did not fill
+  // a receive served from the readline buffer carries no items (not the last datagram's)
+  tx.sendto("x\ny", addr);
+  assert.equal(new TextDecoder().decode(rx.readline()!), "x\n");
+  assert.equal(rx.recvmmsg(b), 1);
+  assert.equal(b.lengths[0], 1);
+  assert.deepEqual(b.ancdata(0), []);
+  // nor does a batch just sent
+  tx.sendto("again", addr);
+  assert.equal(rx.recvmmsg(b), 1);
+  assert.equal(b.ancdata(0).length, 1);
+  assert.equal(tx.sendmmsg(b, 1, 0, addr), 1);
+  assert.deepEqual(b.ancdata(0), []);
+  assert.equal(new TextDecoder().decode(rx.recv(16)), "again");
   assert.deepEqual(new usocket.DatagramBatch(1, 8).ancdata(0), []); // no control buffers
   closeAll(rx, tx);
 });
