@@ -29,10 +29,7 @@ function open(): Libc {
     errnoAt = backend.open(darwinSymbols, libcPaths).__error();
   } else {
     const linux = backend.open(linuxSymbols, libcPaths);
-    accept4 = linux.accept4;
-    ({ sendfile, pthread_sigmask, sigtimedwait } = linux);
-    sendmmsg = linux.sendmmsg;
-    recvmmsg = linux.recvmmsg;
+    ({ accept4, sendfile, pthread_sigmask, sigtimedwait, sendmmsg, recvmmsg } = linux);
     errnoAt = linux.__errno_location();
   }
   const { address, cstring } = backend;

@@ -88,7 +88,9 @@ export const symbols = {
   if_freenameindex: { parameters: ["pointer"], result: "void" },
   // int open(const char *pathname, int flags, ... /* mode_t mode */);
   // Variadic in C; called with a mode argument (ignored without O_CREAT),
-  // which the Linux x86_64 and aarch64 ABIs pass exactly like a fixed one.
+  // which the Linux x86_64 and aarch64 ABIs pass exactly like a fixed one
+  // (Apple's arm64 ABI puts variadic arguments on the stack: harmless here,
+  // as the mode is never read without O_CREAT).
   open: { parameters: ["buffer", "i32", "i32"], result: "i32" },
   // ssize_t pread(int fd, void *buf, size_t count, off_t offset);
   // (off_t is 64-bit on every supported ABI: a BigInt stays on Deno's fast path)

@@ -171,7 +171,9 @@ function sendfileCall(fd: number, offset: Uint8Array, len: number, dontwait: boo
   fileErrno = r < 0 ? libc.errno() : 0;
   if (toggle) libc.fcntl(fd, C.F_SETFL, fl);
   const wasBlocked = (oldSet[(C.SIGPIPE - 1) >> 3] & pipeSet[(C.SIGPIPE - 1) >> 3]) !== 0;
-  if (fileErrno === E.EPIPE && !wasBlocked) libc.sigtimedwait!(pipeSet, sigInfo, noWait);
+  // a SIGPIPE may be queued after EPIPE, and after a short count too: sendfile loops inside and
+  // returns what went before the error (errno is saved: a sigtimedwait that finds none sets EAGAIN)
+  if (!wasBlocked && (r < 0 ? fileErrno === E.EPIPE : r < len)) libc.sigtimedwait!(pipeSet, sigInfo, noWait);
   libc.pthread_sigmask!(C.SIG_SETMASK, oldSet, null);
   return r;
 }

@@ -41,6 +41,8 @@ export const EACCES: number = E.EACCES;
 export const ENODEV: number = E.ENODEV;
 /** No such device or address: an unknown interface index (`if_indextoname`). */
 export const ENXIO: number = E.ENXIO;
+/** Illegal seek: a pipe or a socket given to `sendfile` as the file. */
+export const ESPIPE: number = E.ESPIPE;
 /** Bad message: a netlink reply that is cut short or malformed (`parse_nlmsgs`, `rtattrs`). */
 export const EBADMSG: number = E.EBADMSG;
 /** Bad address. */

@@ -226,7 +226,14 @@ export function netlink_dump(sock: Socket, type: number, payload: Uint8Array = n
     const n = sock.recv_into(buf);
     for (const m of parse_nlmsgs(buf, n)) {
       if (m.seq !== seq) continue;
-      if (m.type === C.NLMSG_DONE) return out;
+      if (m.type === C.NLMSG_DONE) {
+        // its payload is the dump's own result (netlink_dump_done): negative when the kernel's walk failed
+        const v = m.payload.byteLength >= 4
+          ? new DataView(m.payload.buffer, m.payload.byteOffset).getInt32(0, true)
+          : 0;
+        if (v < 0) throw new OSError(-v, `netlink dump ${type} ended with an error`);
+        return out;
+      }
       if (m.type === C.NLMSG_ERROR) {
         if (m.payload.byteLength < ERR.error + 4) throw new OSError(E.EBADMSG, "netlink: NLMSG_ERROR cut short");
         const err = -new DataView(m.payload.buffer, m.payload.byteOffset).getInt32(ERR.error, true);

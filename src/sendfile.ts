@@ -63,7 +63,8 @@ export function sendFile(
       try {
         r = sockCall(fd, timeout, OP_SENDFILE, offsetBytes, want, 0, deadline, total === 0, 0);
       } catch (e) {
-        // a file sendfile(2) cannot read (a pipe, a socket, /proc): CPython's fallback
+        // a file sendfile(2) cannot splice from (EINVAL): CPython's fallback. (A pipe or a socket has
+        // no offset to read at: ESPIPE, raised, as pread(2) would.)
         if (total === 0 && e instanceof OSError && (e.errno === E.EINVAL || e.errno === E.ENOSYS)) break;
         throw e;
       }

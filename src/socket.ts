@@ -944,8 +944,9 @@ export class Socket extends Stream implements Pollable {
    * `null`). Maps to `sendfile(2)` in a loop on Linux — the kernel copies the
    * file to the socket, no byte passes through JavaScript — with SIGPIPE
    * blocked around each call (`pthread_sigmask`; sendfile has no
-   * MSG_NOSIGNAL); elsewhere, or for a file sendfile cannot read (EINVAL),
-   * `pread(2)` and `send(2)`, 64 KiB at a time. Stream sockets only.
+   * MSG_NOSIGNAL); elsewhere, or for a file sendfile cannot splice from
+   * (EINVAL), `pread(2)` and `send(2)`, 64 KiB at a time. Stream sockets
+   * only; the file must be seekable (a pipe is `OSError(ESPIPE)`).
    *
    * Blocks until all is sent or the file ends (blocking), up to the timeout
    * for the whole call (`OSError(ETIMEDOUT)`). Unlike CPython, which refuses
@@ -960,7 +961,7 @@ export class Socket extends Stream implements Pollable {
    * @returns the bytes sent (fewer than `count` only at the end of the file,
    *   or non-blocking)
    * @throws {OSError} EAGAIN, ETIMEDOUT, EPIPE, ECONNRESET, EBADF (of the
-   *   socket or the file), ENOENT/EACCES (opening a path)
+   *   socket or the file), ESPIPE (a pipe or socket as the file), ENOENT/EACCES (opening a path)
    * @throws {TypeError} not a stream socket, or a bad argument (before any syscall)
    * @example
    * ```ts
@@ -976,9 +977,6 @@ export class Socket extends Stream implements Pollable {
     if (arguments.length > 3) surplus(arguments.length, 3, "Socket.sendfile(file, offset, count)");
     int(offset, "offset", 0, Number.MAX_SAFE_INTEGER);
     if (count !== null && count !== undefined) int(count, "count", 0, Number.MAX_SAFE_INTEGER);
-    if (typeof file !== "number" && typeof file !== "string") {
-      throw new TypeError(`file must be a descriptor number or a path, got ${typeName(file)}`);
-    }
     if (this.#type !== SOCK_STREAM) {
       throw new TypeError("sendfile: only SOCK_STREAM sockets are supported (as CPython)");
     }
@@ -993,7 +991,7 @@ export class Socket extends Stream implements Pollable {
         src,
         offset,
         count ?? null,
-        (buf, len, first) => sockCall(this.#live(), t, OP_SEND, buf, len, NOSIGNAL, deadline, first, 0),
+        (buf, len, first) => this._sendFrom(buf, len, 0, deadline, first),
       );
     } finally {
       if (opened) libc.close(src);

@@ -82,7 +82,7 @@ function adopt(fd: number): Socket | null {
  * activation, `sd_listen_fds(3)`): when `LISTEN_PID` is this process and
  * `LISTEN_FDS` is n, descriptors 3 … 3+n−1, each made close-on-exec and
  * adopted as a {@linkcode Socket} of the family, type and protocol the
- * kernel reports (`getsockopt` SO_TYPE, SO_DOMAIN, SO_PROTOCOL). A passed
+ * kernel reports (`getsockname`'s family, `getsockopt` SO_TYPE and SO_PROTOCOL). A passed
  * descriptor that is not a socket (a FIFO) is left open and not returned.
  * Without the variables, or when they name another process, returns `[]`.
  * No blocking call.

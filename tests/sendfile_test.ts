@@ -180,6 +180,8 @@ test("sendfile refuses datagram sockets and bad arguments before any syscall; EB
   assert.throws(() => a.sendfile("a\0b"), /file must not contain NUL/);
   assert.throws(() => (a.sendfile as (...x: unknown[]) => number)(bigPath, 0, 1, 2), /at most 3 arguments/);
   assertOSError(() => a.sendfile(join(dir, "missing")), usocket.errno.ENOENT);
+  using other = usocket.socket();
+  assertOSError(() => a.sendfile(other.fileno(), 0, 10), usocket.errno.ESPIPE); // no offset to read a socket at
   assertOSError(() => a.sendfile(4090, 0, 10), usocket.errno.EBADF); // (no descriptor 4090 here)
   a.close();
   assertOSError(() => a.sendfile(bigPath), usocket.errno.EBADF);
