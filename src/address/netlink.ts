@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { int } from "../args.ts";
 import type { Layouts } from "../platform/types.ts";
 import type { AddressCodec } from "./codec.ts";
 import { header } from "./header.ts";
@@ -30,12 +31,7 @@ export function netlinkCodec(family: number, layout: Layouts): AddressCodec {
       out.fill(0, 0, L.size);
       h.set(dv, family, L.size);
       for (const [i, name, off] of [[0, "pid", L.nl_pid], [1, "groups", L.nl_groups]] as const) {
-        const v = address[i];
-        if (typeof v !== "number") throw new TypeError(`${what}: ${name} must be a number, got ${typeof v}`);
-        if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
-          throw new RangeError(`${what}: ${name} must be an integer 0-4294967295, got ${v}`);
-        }
-        dv.setUint32(off, v, true);
+        dv.setUint32(off, int(address[i], `${what}: ${name}`, 0, 0xffffffff), true);
       }
       return L.size;
     },

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { int } from "../args.ts";
 import type { Layouts } from "../platform/types.ts";
 import type { AddressCodec } from "./codec.ts";
 import { header } from "./header.ts";
@@ -48,17 +49,9 @@ export function packetCodec(family: number, layout: Layouts, names: InterfaceNam
       }
       const [ifname, proto, pkttype = 0, hatype = 0, addr = new Uint8Array(0)] = address;
       if (typeof ifname !== "string") throw new TypeError(`${what}: ifname must be a string`);
-      const ints: [string, unknown, number][] = [["proto", proto, 0xffff], ["pkttype", pkttype, 0xff], [
-        "hatype",
-        hatype,
-        0xffff,
-      ]];
-      for (const [name, v, max] of ints) {
-        if (typeof v !== "number") throw new TypeError(`${what}: ${name} must be a number, got ${typeof v}`);
-        if (!Number.isInteger(v) || v < 0 || v > max) {
-          throw new RangeError(`${what}: ${name} must be an integer 0-${max}, got ${v}`);
-        }
-      }
+      const p = int(proto, `${what}: proto`, 0, 0xffff);
+      const pt = int(pkttype, `${what}: pkttype`, 0, 0xff);
+      const ha = int(hatype, `${what}: hatype`, 0, 0xffff);
       if (!(addr instanceof Uint8Array)) throw new TypeError(`${what}: addr must be a Uint8Array`);
       if (addr.byteLength > room) {
         throw new RangeError(`${what}: addr is ${addr.byteLength} bytes; a sockaddr_ll holds at most ${room}`);
@@ -67,10 +60,10 @@ export function packetCodec(family: number, layout: Layouts, names: InterfaceNam
       const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
       out.fill(0, 0, L.size);
       h.set(dv, family, L.size);
-      dv.setUint16(L.sll_protocol, proto as number, false); // network order, as htons()
+      dv.setUint16(L.sll_protocol, p, false); // network order, as htons()
       dv.setInt32(L.sll_ifindex, index, true);
-      dv.setUint16(L.sll_hatype, hatype as number, true);
-      dv.setUint8(L.sll_pkttype, pkttype as number);
+      dv.setUint16(L.sll_hatype, ha, true);
+      dv.setUint8(L.sll_pkttype, pt);
       dv.setUint8(L.sll_halen, addr.byteLength);
       out.set(addr, L.sll_addr);
       return L.size;
